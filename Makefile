@@ -1,0 +1,24 @@
+# ledgergate — the README's two commands live here.
+GO ?= go
+
+.PHONY: test demo lint bench fuzz generate
+
+# The whole test suite (what .ci/run runs).
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+# The main job on the embedded default.
+demo:
+	$(GO) run ./cmd/ledgergate demo
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./schema/
+
+# Short fuzzing session of every fuzz target (FUZZTIME=30s per target).
+FUZZTIME ?= 30s
+fuzz:
+	for f in FuzzValidate FuzzCanonicalize; do $(GO) test ./schema -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; done
+
+generate:
+	$(GO) generate ./...

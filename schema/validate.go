@@ -1,0 +1,273 @@
+package schema
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Record is a validated record with its canonical form and digest.
+type Record struct {
+	ID            string
+	Type          string
+	SchemaVersion string
+	Issuer        Issuer
+	// Supersedes is the digest of the version this one replaces, if any.
+	Supersedes Digest
+	// Canonical is the RFC 8785 form of the record; Digest is its SHA-256.
+	Canonical []byte
+	Digest    Digest
+
+	doc map[string]any
+}
+
+// Fields returns the record as a generic JSON tree (objects are
+// map[string]any, numbers json.Number). Callers must not modify it.
+func (r *Record) Fields() map[string]any { return r.doc }
+
+// Decode unmarshals the record into v, typically one of this package's
+// record structs.
+func (r *Record) Decode(v any) error { return json.Unmarshal(r.Canonical, v) }
+
+// Validate checks data against the record type it names and every rule of
+// that type, and returns the record with its canonical form and digest.
+//
+// On failure the error is a *ValidationError listing every violation, and
+// wraps ErrTooLarge (refused before parsing), ErrMalformed (not acceptable
+// JSON), ErrUnknownType or ErrInvalid.
+func (r *Registry) Validate(data []byte) (*Record, error) {
+	if len(data) > r.maxSize {
+		return nil, single(ErrTooLarge, "", "input.too-large", "input is %d bytes; the limit is %d bytes", len(data), r.maxSize)
+	}
+	tree, err := parseStrict(data, r.maxDepth)
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := tree.(map[string]any)
+	if !ok {
+		return nil, single(ErrInvalid, "", "schema.type", "a record must be a JSON object, got %s", jsonKind(tree))
+	}
+
+	r.mu.RLock()
+	typeName, _ := doc["type"].(string)
+	rt := r.types[typeName]
+	r.mu.RUnlock()
+
+	var vs []Violation
+	errKind := ErrInvalid
+	if rt == nil {
+		// Still report every envelope problem, plus the unknown type.
+		errKind = ErrUnknownType
+		vs = r.schemaViolations(r.envelope.Validate(doc), doc)
+		if _, isString := doc["type"].(string); isString {
+			vs = append(vs, Violation{Pointer: "/type", Rule: "envelope.type-unknown",
+				Message: fmt.Sprintf("record type %q is not registered; registered types: %s", typeName, strings.Join(r.typeNames(), ", "))})
+		}
+	} else {
+		vs = r.schemaViolations(rt.schema.Validate(doc), doc)
+		ctx := &ruleContext{doc: doc}
+		envelopeRules(ctx, rt.minor, rt.info)
+		for _, rule := range rt.rules {
+			rule(ctx)
+		}
+		vs = append(vs, ctx.violations...)
+	}
+	if len(vs) > 0 {
+		sortViolations(vs)
+		return nil, &ValidationError{Kind: errKind, Violations: vs}
+	}
+
+	canon, err := canonicalizeParsed(data)
+	if err != nil {
+		return nil, err
+	}
+	rec := &Record{
+		ID:            doc["id"].(string),
+		Type:          typeName,
+		SchemaVersion: doc["schemaVersion"].(string),
+		Canonical:     canon,
+		Digest:        DigestOf(canon),
+		doc:           doc,
+	}
+	iss := doc["issuer"].(map[string]any)
+	rec.Issuer.ID, _ = iss["id"].(string)
+	rec.Issuer.Role, _ = iss["role"].(string)
+	rec.Issuer.Name, _ = iss["name"].(string)
+	if s, ok := doc["supersedes"].(string); ok {
+		rec.Supersedes = Digest(s)
+	}
+	return rec, nil
+}
+
+// Is lets errors.Is(err, ErrInvalid) match unknown-type errors too: a
+// record of an unregistered type is invalid.
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrInvalid && e.Kind == ErrUnknownType
+}
+
+func (r *Registry) typeNames() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	names := make([]string, 0, len(r.types))
+	for n := range r.types {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	default:
+		return "null"
+	}
+}
+
+func sortViolations(vs []Violation) {
+	slices.SortStableFunc(vs, func(a, b Violation) int {
+		if c := strings.Compare(a.Pointer, b.Pointer); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Rule, b.Rule)
+	})
+}
+
+var printer = message.NewPrinter(language.English)
+
+// schemaViolations flattens a jsonschema error tree into violations with
+// stable rule ids.
+func (r *Registry) schemaViolations(err error, doc any) []Violation {
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []Violation{{Rule: "schema.internal", Message: err.Error()}}
+	}
+	var out []Violation
+	seen := map[Violation]bool{}
+	add := func(v Violation) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		ptr := Pointer(e.InstanceLocation...)
+		switch k := e.ErrorKind.(type) {
+		case *kind.Required:
+			for _, m := range k.Missing {
+				add(Violation{Pointer: ptr + "/" + escapePointerToken(m), Rule: "schema.required", Message: fmt.Sprintf("required field %q is missing", m)})
+			}
+		case *kind.AdditionalProperties:
+			for _, p := range k.Properties {
+				add(Violation{Pointer: ptr + "/" + escapePointerToken(p), Rule: "schema.unknown-field", Message: fmt.Sprintf("unknown field %q is not allowed here (put deployment data under /extensions)", p)})
+			}
+		case *kind.FalseSchema:
+			field := ""
+			if n := len(e.InstanceLocation); n > 0 {
+				field = e.InstanceLocation[n-1]
+			}
+			add(Violation{Pointer: ptr, Rule: "schema.unknown-field", Message: fmt.Sprintf("unknown field %q is not allowed here (put deployment data under /extensions)", field)})
+		default:
+			info := r.ruleAt(e.SchemaURL, e.ErrorKind)
+			msg := e.ErrorKind.LocalizedString(printer)
+			if en, ok := k.(*kind.Enum); ok && len(en.Want) > 12 {
+				msg = fmt.Sprintf("%s is not an allowed value", jsonString(en.Got))
+			}
+			if info.desc != "" {
+				msg += "; expected " + lowerFirst(strings.TrimSuffix(info.desc, "."))
+			}
+			add(Violation{Pointer: ptr, Rule: info.id, Message: msg})
+		}
+	}
+	walk(ve)
+	return out
+}
+
+func lowerFirst(s string) string {
+	if s == "" || !isUpper(s[0]) || (len(s) > 1 && isUpper(s[1])) {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+type ruleInfo struct{ id, desc string }
+
+// ruleAt finds the stable rule id for a failed keyword: the "x-rule"
+// annotation of the schema object holding the keyword, or
+// "schema.<keyword>" when there is none.
+func (r *Registry) ruleAt(schemaURL string, k jsonschema.ErrorKind) ruleInfo {
+	kw := "validation"
+	if p := k.KeywordPath(); len(p) > 0 {
+		kw = p[0]
+	}
+	key := schemaURL + "\x00" + kw
+	if v, ok := r.rules.Load(key); ok {
+		return v.(ruleInfo)
+	}
+	info := ruleInfo{id: "schema." + kebab(kw)}
+	if obj := r.resolve(schemaURL); obj != nil {
+		if id, ok := obj["x-rule"].(string); ok {
+			info.id = id
+		}
+		info.desc, _ = obj["description"].(string)
+	}
+	r.rules.Store(key, info)
+	return info
+}
+
+// resolve returns the schema object at an absolute schema location.
+func (r *Registry) resolve(loc string) map[string]any {
+	base, frag, _ := strings.Cut(loc, "#")
+	r.mu.RLock()
+	doc := r.docs[base]
+	r.mu.RUnlock()
+	if frag != "" {
+		if f, err := url.PathUnescape(frag); err == nil {
+			frag = f
+		}
+		for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
+			tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+			switch d := doc.(type) {
+			case map[string]any:
+				doc = d[tok]
+			case []any:
+				i := 0
+				if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(d) {
+					return nil
+				}
+				doc = d[i]
+			default:
+				return nil
+			}
+		}
+	}
+	obj, _ := doc.(map[string]any)
+	return obj
+}

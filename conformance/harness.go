@@ -39,6 +39,11 @@ type Harness struct {
 	// Timeout bounds each subtest (default 2 minutes).
 	Timeout time.Duration
 
+	// EventTimeout bounds how long a watch may take to deliver the events
+	// of records already written (default 60 s): a stream that withholds
+	// an event fails instead of hanging.
+	EventTimeout time.Duration
+
 	// SkipWatch skips the watch subtests for an adapter that does not
 	// implement adapters.Watcher; without it such an adapter fails.
 	SkipWatch bool

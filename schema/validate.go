@@ -185,6 +185,14 @@ func (r *Registry) schemaViolations(err error, doc any) []Violation {
 				add(Violation{Pointer: ptr + "/" + escapePointerToken(m), Rule: "schema.required", Message: fmt.Sprintf("required field %q is missing", m)})
 			}
 		case *kind.AdditionalProperties:
+			// An object with its own x-rule (the extensions object)
+			// explains which names it allows.
+			if info := r.ruleAt(e.SchemaURL, k); info.id != "schema.additional-properties" {
+				for _, p := range k.Properties {
+					add(Violation{Pointer: ptr + "/" + escapePointerToken(p), Rule: info.id, Message: fmt.Sprintf("field name %q is not allowed; %s", p, lowerFirst(info.desc))})
+				}
+				return
+			}
 			for _, p := range k.Properties {
 				add(Violation{Pointer: ptr + "/" + escapePointerToken(p), Rule: "schema.unknown-field", Message: fmt.Sprintf("unknown field %q is not allowed here (put deployment data under /extensions)", p)})
 			}
@@ -193,7 +201,16 @@ func (r *Registry) schemaViolations(err error, doc any) []Violation {
 			if n := len(e.InstanceLocation); n > 0 {
 				field = e.InstanceLocation[n-1]
 			}
+			// When the envelope subschema fails, JSON Schema drops its
+			// annotations, so unevaluatedProperties at the record's root
+			// flags every envelope field as unknown. The envelope's own
+			// failure is already reported; these would be noise.
+			if len(e.InstanceLocation) == 1 && envelopeProps[field] {
+				return
+			}
 			add(Violation{Pointer: ptr, Rule: "schema.unknown-field", Message: fmt.Sprintf("unknown field %q is not allowed here (put deployment data under /extensions)", field)})
+		case *kind.Type:
+			add(Violation{Pointer: ptr, Rule: "schema.type", Message: e.ErrorKind.LocalizedString(printer) + r.expectation(e.SchemaURL, e.ErrorKind)})
 		default:
 			info := r.ruleAt(e.SchemaURL, e.ErrorKind)
 			msg := e.ErrorKind.LocalizedString(printer)
@@ -210,6 +227,19 @@ func (r *Registry) schemaViolations(err error, doc any) []Violation {
 	return out
 }
 
+// envelopeProps are the envelope's fields, which every record type allows.
+var envelopeProps = map[string]bool{"id": true, "type": true, "schemaVersion": true, "issuer": true,
+	"issuedAt": true, "validFrom": true, "validUntil": true, "supersedes": true, "extensions": true}
+
+// expectation is "; expected <description>" for the schema at loc, if it
+// has a description.
+func (r *Registry) expectation(loc string, k jsonschema.ErrorKind) string {
+	if d := r.ruleAt(loc, k).desc; d != "" {
+		return "; expected " + lowerFirst(strings.TrimSuffix(d, "."))
+	}
+	return ""
+}
+
 func lowerFirst(s string) string {
 	if s == "" || !isUpper(s[0]) || (len(s) > 1 && isUpper(s[1])) {
 		return s
@@ -220,7 +250,8 @@ func lowerFirst(s string) string {
 type ruleInfo struct{ id, desc string }
 
 // ruleAt finds the stable rule id for a failed keyword: the "x-rule"
-// annotation of the schema object holding the keyword, or
+// annotation of the schema object holding the keyword (a string for all its
+// keywords, or an object mapping keyword to rule id), or
 // "schema.<keyword>" when there is none.
 func (r *Registry) ruleAt(schemaURL string, k jsonschema.ErrorKind) ruleInfo {
 	kw := "validation"
@@ -233,8 +264,13 @@ func (r *Registry) ruleAt(schemaURL string, k jsonschema.ErrorKind) ruleInfo {
 	}
 	info := ruleInfo{id: "schema." + kebab(kw)}
 	if obj := r.resolve(schemaURL); obj != nil {
-		if id, ok := obj["x-rule"].(string); ok {
-			info.id = id
+		switch x := obj["x-rule"].(type) {
+		case string: // applies to every keyword of the object
+			info.id = x
+		case map[string]any: // per keyword
+			if id, ok := x[kw].(string); ok {
+				info.id = id
+			}
 		}
 		info.desc, _ = obj["description"].(string)
 	}

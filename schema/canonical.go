@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-
-	"github.com/gowebpki/jcs"
 )
 
 // Digest is the SHA-256 digest of a record's canonical form, written
@@ -51,17 +49,18 @@ func (d Digest) String() string { return string(d) }
 // DefaultMaxDepth); it does not apply any schema. Canonicalising canonical
 // bytes returns them unchanged.
 func Canonicalize(data []byte) ([]byte, error) {
-	if _, err := parseStrict(data, DefaultMaxDepth); err != nil {
+	tree, err := parseStrict(data, DefaultMaxDepth)
+	if err != nil {
 		return nil, err
 	}
-	return canonicalizeParsed(data)
+	return canonicalizeTree(tree, len(data))
 }
 
-// canonicalizeParsed canonicalises input already accepted by parseStrict.
-func canonicalizeParsed(data []byte) ([]byte, error) {
-	out, err := jcs.Transform(data)
+// canonicalizeTree serialises a tree accepted by parseStrict.
+func canonicalizeTree(tree any, sizeHint int) ([]byte, error) {
+	out, err := appendCanonical(make([]byte, 0, sizeHint), tree)
 	if err != nil {
-		return nil, single(ErrMalformed, "", "input.canonical", "cannot canonicalise: %v", err)
+		return nil, single(ErrMalformed, "", "input.number-range", "cannot canonicalise: %v", err)
 	}
 	return out, nil
 }

@@ -85,7 +85,7 @@ func (r *Registry) Validate(data []byte) (*Record, error) {
 		return nil, &ValidationError{Kind: errKind, Violations: vs}
 	}
 
-	canon, err := canonicalizeParsed(data)
+	canon, err := canonicalizeTree(doc, len(data))
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,131 @@
+package schema
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gowebpki/jcs"
+)
+
+// appendCanonical appends the RFC 8785 serialisation of a tree produced by
+// parseStrict. Number formatting (the intricate part of RFC 8785: the
+// ECMAScript Number-to-String algorithm) is delegated to gowebpki/jcs; a
+// differential fuzz test checks the whole writer against jcs.Transform.
+func appendCanonical(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case bool:
+		if x {
+			return append(b, "true"...), nil
+		}
+		return append(b, "false"...), nil
+	case string:
+		return appendCanonicalString(b, x), nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return nil, err
+		}
+		s, err := jcs.NumberToJSON(f)
+		if err != nil {
+			return nil, err
+		}
+		return append(b, s...), nil
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendCanonical(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, compareUTF16)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanonicalString(b, k)
+			b = append(b, ':')
+			var err error
+			if b, err = appendCanonical(b, x[k]); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	panic("schema: appendCanonical: unexpected type")
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendCanonicalString escapes as ECMAScript JSON.stringify does: only
+// '"', '\\' and control characters, with the short forms where they exist.
+func appendCanonicalString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// compareUTF16 orders strings by their UTF-16 code units, as RFC 8785
+// requires. UTF-8 byte order equals code point order, which differs from
+// UTF-16 order only between supplementary characters (surrogates
+// D800-DFFF) and U+E000-U+FFFF.
+func compareUTF16(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			return utf16Key(ra) - utf16Key(rb)
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return len(a) - len(b)
+}
+
+// utf16Key maps a rune to a value ordered like its first UTF-16 code unit,
+// with ties between supplementary runes broken by code point.
+func utf16Key(r rune) int {
+	if r < 0x10000 {
+		return int(r) << 11
+	}
+	hi := 0xD800 + (int(r-0x10000) >> 10)
+	return hi<<11 | (int(r-0x10000) & 0x3ff)
+}

@@ -15,8 +15,8 @@ const (
 	DefaultMaxSize = 1 << 20
 	// DefaultMaxDepth is the default nesting limit for objects and arrays.
 	DefaultMaxDepth = 32
-	// maxSafeInteger is 2^53: integers beyond it lose precision as IEEE
-	// doubles, which RFC 8785 requires for numbers.
+	// maxSafeInteger is 2^53: I-JSON (RFC 7493) integers lie strictly
+	// within ±2^53, where IEEE doubles (which RFC 8785 uses) are exact.
 	maxSafeInteger = 1 << 53
 )
 
@@ -356,8 +356,8 @@ func (p *parser) number() (any, error) {
 	if err != nil || math.IsInf(f, 0) {
 		return nil, p.errAt(start, "input.number-range", "number %s is outside the range of an IEEE 754 double (write large amounts as decimal strings)", truncate(lit, 40))
 	}
-	if isInt && math.Abs(f) > maxSafeInteger {
-		return nil, p.errAt(start, "input.number-range", "integer %s is beyond 2^53 and cannot be represented exactly (write it as a decimal string)", truncate(lit, 40))
+	if isInt && math.Abs(f) >= maxSafeInteger {
+		return nil, p.errAt(start, "input.number-range", "integer %s is beyond ±(2^53-1) and cannot be represented exactly (write it as a decimal string)", truncate(lit, 40))
 	}
 	return json.Number(lit), nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
@@ -56,6 +57,9 @@ type recordType struct {
 	schema *jsonschema.Schema
 	minor  int
 	rules  []rule
+	// declared holds the top-level fields the type allows: the
+	// envelope's and those in its schema's "properties".
+	declared map[string]bool
 }
 
 // Option configures a Registry.
@@ -189,7 +193,13 @@ func (r *Registry) compileType(url, file string, builtin bool) (TypeInfo, error)
 	}
 	desc, _ := doc["description"].(string)
 	info := TypeInfo{Name: name, Version: version, SchemaURL: url, File: file, Builtin: builtin, Description: desc}
-	r.types[name] = &recordType{info: info, schema: sch, minor: minor, rules: builtinRules[name]}
+	declared := maps.Clone(envelopeProps)
+	if props, ok := doc["properties"].(map[string]any); ok {
+		for p := range props {
+			declared[p] = true
+		}
+	}
+	r.types[name] = &recordType{info: info, schema: sch, minor: minor, rules: builtinRules[name], declared: declared}
 	return info, nil
 }
 

@@ -66,13 +66,13 @@ func (r *Registry) Validate(data []byte) (*Record, error) {
 	if rt == nil {
 		// Still report every envelope problem, plus the unknown type.
 		errKind = ErrUnknownType
-		vs = r.schemaViolations(r.envelope.Validate(doc), doc)
+		vs = r.schemaViolations(r.envelope.Validate(doc), envelopeProps)
 		if _, isString := doc["type"].(string); isString {
 			vs = append(vs, Violation{Pointer: "/type", Rule: "envelope.type-unknown",
 				Message: fmt.Sprintf("record type %q is not registered; registered types: %s", typeName, strings.Join(r.typeNames(), ", "))})
 		}
 	} else {
-		vs = r.schemaViolations(rt.schema.Validate(doc), doc)
+		vs = r.schemaViolations(rt.schema.Validate(doc), rt.declared)
 		ctx := &ruleContext{doc: doc}
 		envelopeRules(ctx, rt.minor, rt.info)
 		for _, rule := range rt.rules {
@@ -154,7 +154,7 @@ var printer = message.NewPrinter(language.English)
 
 // schemaViolations flattens a jsonschema error tree into violations with
 // stable rule ids.
-func (r *Registry) schemaViolations(err error, doc any) []Violation {
+func (r *Registry) schemaViolations(err error, declared map[string]bool) []Violation {
 	if err == nil {
 		return nil
 	}
@@ -201,11 +201,12 @@ func (r *Registry) schemaViolations(err error, doc any) []Violation {
 			if n := len(e.InstanceLocation); n > 0 {
 				field = e.InstanceLocation[n-1]
 			}
-			// When the envelope subschema fails, JSON Schema drops its
-			// annotations, so unevaluatedProperties at the record's root
-			// flags every envelope field as unknown. The envelope's own
-			// failure is already reported; these would be noise.
-			if len(e.InstanceLocation) == 1 && envelopeProps[field] {
+			// When a subschema (the envelope, a custom type's schema)
+			// fails, JSON Schema drops its annotations, so
+			// unevaluatedProperties at the record's root flags the fields
+			// it declares as unknown. Its own failure is reported; these
+			// would be noise.
+			if len(e.InstanceLocation) == 1 && declared[field] {
 				return
 			}
 			add(Violation{Pointer: ptr, Rule: "schema.unknown-field", Message: fmt.Sprintf("unknown field %q is not allowed here (put deployment data under /extensions)", field)})

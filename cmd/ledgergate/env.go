@@ -1,0 +1,6 @@
+package main
+
+import "os"
+
+// getenv is os.Getenv; tests replace it.
+var getenv = os.Getenv

@@ -1,0 +1,343 @@
+package ethereum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/adapters/ethereum/registry"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// maxAttempts bounds how often one Write re-checks the chain and resends
+// after its transaction was dropped or reverted.
+const maxAttempts = 4
+
+var (
+	errDropped = errors.New("transaction dropped: its nonce was used by another transaction")
+	errReorged = errors.New("block of the transaction left the canonical chain")
+)
+
+func flightKey(idHash, digest common.Hash) common.Hash {
+	return crypto.Keccak256Hash(idHash[:], digest[:])
+}
+
+// Write puts a record on the registry and waits for the configured
+// confirmations. It checks the registry first: a version it already holds
+// costs no transaction, and a conflicting version is refused without one.
+// Concurrent writes of the same version in this process share one
+// transaction.
+func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	if a.closed() {
+		return adapters.Receipt{}, adapters.ErrClosed
+	}
+	pl, err := adapters.Prepare(a.cfg.schema, rec, p, a.cfg.maxContent)
+	if err != nil {
+		return adapters.Receipt{}, err
+	}
+	if a.acct == nil {
+		return adapters.Receipt{}, adapters.Reject(adapters.ReasonForbidden, "read-only adapter: no signing key (WithKey)", nil)
+	}
+	digest, _ := DigestWord(pl.Record.Digest) // Prepare checked it
+	idHash := IDHash(pl.Record.ID)
+	key := flightKey(idHash, digest)
+	for {
+		if err := ctx.Err(); err != nil {
+			return adapters.Receipt{}, unavailable(err)
+		}
+		f, leader := a.acct.join(key)
+		if leader {
+			rc, err := a.write(ctx, pl, idHash, digest, key)
+			a.acct.land(key, f, rc, err)
+			return rc, err
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return adapters.Receipt{}, unknownOutcome(fmt.Errorf("waiting for a concurrent write of the same version: %w", ctx.Err()))
+		case <-a.done:
+			return adapters.Receipt{}, adapters.ErrClosed
+		}
+		if f.err == nil || !errors.Is(f.err, adapters.ErrUnavailable) {
+			return f.rc, f.err
+		}
+		// The other write was not applied: try ourselves.
+	}
+}
+
+func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest, key common.Hash) (adapters.Receipt, error) {
+	rec := pl.Record
+	var supersedes common.Hash
+	if rec.Supersedes != "" {
+		supersedes, _ = DigestWord(rec.Supersedes)
+	}
+	data := a.contract.PackWrite(rec.ID, rec.Type, rec.Issuer.ID, digest, supersedes, disclosureCode(pl.Policy.Disclosure), pl.Content)
+	sent := false // a transaction of this write may be on chain
+	for attempt := 1; ; attempt++ {
+		s, err := retryStale(ctx, func() (snapshot, error) { return a.snapshotOf(ctx, idHash, digest) })
+		if err != nil {
+			return adapters.Receipt{}, a.failed(sent, err)
+		}
+		if s.exists {
+			rc, err := retryStale(ctx, func() (adapters.Receipt, error) { return a.receiptOf(ctx, rec.ID, digest, s) })
+			if err != nil {
+				return adapters.Receipt{}, unknownOutcome(fmt.Errorf("record %s is on chain; its receipt: %w", rec.ID, err))
+			}
+			return a.awaitConfirmations(ctx, rc)
+		}
+		if s.rec.Head != ([32]byte{}) {
+			if s.rec.Head != supersedes {
+				return adapters.Receipt{}, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds version %s; the record supersedes %q", rec.ID, digestOf(s.rec.Head), rec.Supersedes), nil)
+			}
+			if s.rec.RecordType != rec.Type {
+				return adapters.Receipt{}, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds it as type %s, not %s", rec.ID, s.rec.RecordType, rec.Type), nil)
+			}
+		}
+		if attempt > maxAttempts {
+			return adapters.Receipt{}, a.failed(sent, fmt.Errorf("record %s: not applied after %d attempts", rec.ID, maxAttempts))
+		}
+		tx, nonce, err := a.sendWrite(ctx, rec.ID, data)
+		if errors.Is(err, errAlreadyWritten) {
+			continue // someone else wrote it meanwhile: re-check
+		}
+		if err != nil {
+			if errors.Is(err, adapters.ErrUnavailable) || errors.Is(err, adapters.ErrRejected) {
+				return adapters.Receipt{}, a.failed(sent, err)
+			}
+			return adapters.Receipt{}, err
+		}
+		sent = true
+		a.acct.setFlightTx(key, tx.Hash())
+		mined, err := a.waitMined(ctx, tx.Hash(), nonce)
+		if errors.Is(err, errDropped) {
+			continue
+		}
+		if err != nil {
+			return adapters.Receipt{}, err
+		}
+		if mined.Status != types.ReceiptStatusSuccessful {
+			continue // reverted (a concurrent write won the race): the re-check says why
+		}
+		if _, err := a.confirm(ctx, mined); errors.Is(err, errReorged) {
+			continue
+		} else if err != nil {
+			return adapters.Receipt{}, err
+		}
+	}
+}
+
+// failed turns an error into the right promise: ErrUnavailable only while
+// no transaction of this write can be on chain.
+func (a *Adapter) failed(sent bool, err error) error {
+	if !sent || errors.Is(err, adapters.ErrRejected) {
+		return err
+	}
+	return unknownOutcome(err)
+}
+
+var errAlreadyWritten = errors.New("already written")
+
+// sendWrite estimates gas, prices the transaction (EIP-1559 when the chain
+// has a base fee) and sends it with the account's next nonce.
+func (a *Adapter) sendWrite(ctx context.Context, id string, data []byte) (*types.Transaction, uint64, error) {
+	to := a.cfg.registry
+	gas, err := a.b.EstimateGas(ctx, ethereum.CallMsg{From: a.from, To: &to, Data: data})
+	if err != nil {
+		cerr := a.contractError(err)
+		if _, ok := cerr.(*registry.RecordRegistryAlreadyWritten); ok {
+			return nil, 0, errAlreadyWritten
+		}
+		if rej := rejectionOf(id, cerr); rej != nil {
+			return nil, 0, rej
+		}
+		return nil, 0, unavailable(fmt.Errorf("estimate gas: %w", err))
+	}
+	gas += gas * a.cfg.gasMargin / 100
+	fees, err := a.fees(ctx)
+	if err != nil {
+		return nil, 0, unavailable(err)
+	}
+	return a.send(ctx, func(nonce uint64) types.TxData {
+		if fees.base == nil {
+			return &types.LegacyTx{Nonce: nonce, GasPrice: fees.price, Gas: gas, To: &to, Data: data}
+		}
+		return &types.DynamicFeeTx{ChainID: a.chainID, Nonce: nonce, GasTipCap: fees.tip, GasFeeCap: fees.feeCap, Gas: gas, To: &to, Data: data}
+	})
+}
+
+type fees struct{ base, tip, feeCap, price *big.Int }
+
+func (a *Adapter) fees(ctx context.Context) (fees, error) {
+	hdr, err := a.b.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fees{}, fmt.Errorf("latest header: %w", err)
+	}
+	if hdr.BaseFee == nil { // pre-London chain: legacy gas price
+		price, err := a.b.SuggestGasPrice(ctx)
+		if err != nil {
+			return fees{}, fmt.Errorf("gas price: %w", err)
+		}
+		return fees{price: price}, nil
+	}
+	tip := a.cfg.tipCap
+	if tip == nil {
+		if tip, err = a.b.SuggestGasTipCap(ctx); err != nil {
+			return fees{}, fmt.Errorf("gas tip: %w", err)
+		}
+	}
+	feeCap := new(big.Int).Add(new(big.Int).Mul(hdr.BaseFee, big.NewInt(2)), tip)
+	if c := a.cfg.maxFeeCap; c != nil && feeCap.Cmp(c) > 0 {
+		feeCap = new(big.Int).Set(c)
+		if tip.Cmp(feeCap) > 0 {
+			tip = feeCap
+		}
+	}
+	return fees{base: hdr.BaseFee, tip: tip, feeCap: feeCap}, nil
+}
+
+// send signs and sends a transaction under the account's nonce lock.
+func (a *Adapter) send(ctx context.Context, build func(nonce uint64) types.TxData) (*types.Transaction, uint64, error) {
+	acct := a.acct
+	acct.mu.Lock()
+	defer acct.mu.Unlock()
+	for try := 0; ; try++ {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, unavailable(err)
+		}
+		// The send itself is not cut short by ctx: a half-sent transaction
+		// would leave the write's fate unknown.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.sendTimeout)
+		if !acct.synced {
+			n, err := a.b.PendingNonceAt(sctx, a.from)
+			if err != nil {
+				cancel()
+				return nil, 0, unavailable(fmt.Errorf("pending nonce: %w", err))
+			}
+			acct.nonce, acct.synced = n, true
+		}
+		nonce := acct.nonce
+		tx, err := types.SignNewTx(a.cfg.key, a.signer, build(nonce))
+		if err != nil {
+			cancel()
+			return nil, 0, unavailable(fmt.Errorf("sign: %w", err))
+		}
+		err = a.b.SendTransaction(sctx, tx)
+		cancel()
+		if err == nil {
+			acct.nonce++
+			return tx, nonce, nil
+		}
+		switch classifySend(err) {
+		case sendKnown:
+			acct.nonce++
+			return tx, nonce, nil
+		case sendNonce:
+			acct.synced = false
+			if try < 8 {
+				continue
+			}
+			return nil, 0, unavailable(fmt.Errorf("send: nonce kept colliding: %w", err))
+		case sendNotApplied:
+			acct.synced = false
+			return nil, 0, unavailable(fmt.Errorf("send: %w", err))
+		default:
+			acct.synced = false
+			return nil, 0, unknownOutcome(fmt.Errorf("send transaction %s: %w", tx.Hash(), err))
+		}
+	}
+}
+
+// waitMined polls for the transaction's receipt. It reports errDropped
+// when the account's nonce moved past the transaction without it.
+// Node errors are retried (the node may be restarting) until ctx ends.
+func (a *Adapter) waitMined(ctx context.Context, hash common.Hash, nonce uint64) (*types.Receipt, error) {
+	t := time.NewTicker(a.cfg.poll)
+	defer t.Stop()
+	for {
+		rc, err := a.b.TransactionReceipt(ctx, hash)
+		if err == nil {
+			return rc, nil
+		}
+		if errors.Is(err, ethereum.NotFound) {
+			if n, nerr := a.b.NonceAt(ctx, a.from, nil); nerr == nil && n > nonce {
+				rc, err := a.b.TransactionReceipt(ctx, hash)
+				if err == nil {
+					return rc, nil
+				}
+				if errors.Is(err, ethereum.NotFound) {
+					a.acct.mu.Lock()
+					a.acct.synced = false
+					a.acct.mu.Unlock()
+					return nil, errDropped
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, unknownOutcome(fmt.Errorf("waiting for transaction %s: %w", hash, ctx.Err()))
+		case <-a.done:
+			return nil, unknownOutcome(fmt.Errorf("waiting for transaction %s: %w", hash, adapters.ErrClosed))
+		case <-t.C:
+		}
+	}
+}
+
+// confirm waits until the receipt's block has the configured
+// confirmations, and reports errReorged if it leaves the canonical chain.
+func (a *Adapter) confirm(ctx context.Context, rc *types.Receipt) (uint64, error) {
+	t := time.NewTicker(a.cfg.poll)
+	defer t.Stop()
+	for {
+		head, err := a.b.BlockNumber(ctx)
+		if err == nil {
+			hdr, herr := a.b.HeaderByNumber(ctx, rc.BlockNumber)
+			switch {
+			case errors.Is(herr, ethereum.NotFound) || (herr == nil && hdr.Hash() != rc.BlockHash):
+				return 0, errReorged
+			case herr == nil && head+1 >= rc.BlockNumber.Uint64()+a.cfg.confirmations:
+				return head, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return 0, unknownOutcome(fmt.Errorf("waiting for confirmations of %s: %w", rc.TxHash, ctx.Err()))
+		case <-a.done:
+			return 0, unknownOutcome(fmt.Errorf("waiting for confirmations of %s: %w", rc.TxHash, adapters.ErrClosed))
+		case <-t.C:
+		}
+	}
+}
+
+// awaitConfirmations waits, if needed, until a receipt of a version on
+// chain is confirmed, and returns it up to date.
+func (a *Adapter) awaitConfirmations(ctx context.Context, rc adapters.Receipt) (adapters.Receipt, error) {
+	if rc.Status == adapters.StatusConfirmed {
+		return rc, nil
+	}
+	t := time.NewTicker(a.cfg.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return rc, unknownOutcome(fmt.Errorf("record %s is on chain; waiting for confirmations: %w", rc.RecordID, ctx.Err()))
+		case <-a.done:
+			return rc, adapters.ErrClosed
+		case <-t.C:
+		}
+		next, err := a.Receipt(ctx, rc.RecordID, rc.Digest)
+		if err == nil {
+			rc = next
+			if rc.Status == adapters.StatusConfirmed {
+				return rc, nil
+			}
+		}
+	}
+}

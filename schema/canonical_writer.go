@@ -109,6 +109,18 @@ func appendCanonicalString(b []byte, s string) []byte {
 // UTF-16 order only between supplementary characters (surrogates
 // D800-DFFF) and U+E000-U+FFFF.
 func compareUTF16(a, b string) int {
+	// Fast path: the orders agree unless the first differing byte starts
+	// a character at or above U+E000 (lead byte 0xEE or more).
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) || i == len(b) {
+		return len(a) - len(b)
+	}
+	if a[i] < 0xEE && b[i] < 0xEE {
+		return int(a[i]) - int(b[i])
+	}
 	for a != "" && b != "" {
 		ra, na := utf8.DecodeRuneInString(a)
 		rb, nb := utf8.DecodeRuneInString(b)

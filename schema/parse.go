@@ -29,7 +29,26 @@ type parser struct {
 	data     []byte
 	pos      int
 	maxDepth int
-	path     []string // reference tokens of the value being parsed
+	path     []pathElem // where the value being parsed sits, for errors
+}
+
+// pathElem is one step of the parser's position: an object key or an array
+// index. Pointers are only built when an error is reported.
+type pathElem struct {
+	key   string
+	index int // -1 for an object key
+}
+
+func (p *parser) pointer() string {
+	toks := make([]string, len(p.path))
+	for i, e := range p.path {
+		if e.index >= 0 {
+			toks[i] = strconv.Itoa(e.index)
+		} else {
+			toks[i] = e.key
+		}
+	}
+	return Pointer(toks...)
 }
 
 // parseStrict parses data as exactly one JSON value.
@@ -75,7 +94,7 @@ func (p *parser) errAt(off int, rule, format string, args ...any) error {
 		}
 	}
 	msg := fmt.Sprintf(format, args...)
-	return single(ErrMalformed, Pointer(p.path...), rule, "%s (line %d, column %d, byte offset %d)", msg, line, col, off)
+	return single(ErrMalformed, p.pointer(), rule, "%s (line %d, column %d, byte offset %d)", msg, line, col, off)
 }
 
 func (p *parser) skipSpace() {
@@ -126,7 +145,7 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.errAt(p.pos, "input.depth", "nesting deeper than %d levels", p.maxDepth)
 	}
 	p.pos++ // '{'
-	obj := make(map[string]any)
+	obj := make(map[string]any, 8)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -143,7 +162,7 @@ func (p *parser) object(depth int) (any, error) {
 			return nil, err
 		}
 		if _, dup := obj[key]; dup {
-			p.path = append(p.path, key)
+			p.path = append(p.path, pathElem{key: key, index: -1})
 			return nil, p.errAt(keyPos, "input.duplicate-key", "duplicate object key %q", key)
 		}
 		p.skipSpace()
@@ -152,7 +171,7 @@ func (p *parser) object(depth int) (any, error) {
 		}
 		p.pos++
 		p.skipSpace()
-		p.path = append(p.path, key)
+		p.path = append(p.path, pathElem{key: key, index: -1})
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
@@ -188,7 +207,7 @@ func (p *parser) array(depth int) (any, error) {
 	}
 	for i := 0; ; i++ {
 		p.skipSpace()
-		p.path = append(p.path, strconv.Itoa(i))
+		p.path = append(p.path, pathElem{index: i})
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err

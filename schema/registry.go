@@ -187,9 +187,20 @@ func (r *Registry) compileType(url, file string, builtin bool) (TypeInfo, error)
 		r.docs[wrapURL] = wrapper
 		target = wrapURL
 	}
+	// Compile the original first: it reports errors against the file the
+	// author wrote. Then prefer the faster, equivalent inlined copy.
 	sch, err := r.compiler.Compile(target)
 	if err != nil {
 		return TypeInfo{}, fmt.Errorf("schema %s: %w", file, err)
+	}
+	if flat, ok := r.inlineRefs(target); ok {
+		flatURL := "urn:ledgergate:compiled:" + name
+		if err := r.compiler.AddResource(flatURL, flat); err == nil {
+			if fs, err := r.compiler.Compile(flatURL); err == nil {
+				r.docs[flatURL] = flat
+				sch = fs
+			}
+		}
 	}
 	desc, _ := doc["description"].(string)
 	info := TypeInfo{Name: name, Version: version, SchemaURL: url, File: file, Builtin: builtin, Description: desc}

@@ -42,6 +42,7 @@ type TypeInfo struct {
 type Registry struct {
 	maxSize  int
 	maxDepth int
+	noInline bool // compile the published documents as they are (tests)
 
 	mu       sync.RWMutex
 	compiler *jsonschema.Compiler
@@ -193,7 +194,7 @@ func (r *Registry) compileType(url, file string, builtin bool) (TypeInfo, error)
 	if err != nil {
 		return TypeInfo{}, fmt.Errorf("schema %s: %w", file, err)
 	}
-	if flat, ok := r.inlineRefs(target); ok {
+	if flat, ok := r.inlineRefs(target); ok && !r.noInline {
 		flatURL := "urn:ledgergate:compiled:" + name
 		if err := r.compiler.AddResource(flatURL, flat); err == nil {
 			if fs, err := r.compiler.Compile(flatURL); err == nil {

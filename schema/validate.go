@@ -218,7 +218,9 @@ func (r *Registry) schemaViolations(err error, declared map[string]bool) []Viola
 			if en, ok := k.(*kind.Enum); ok && len(en.Want) > 12 {
 				msg = fmt.Sprintf("%s is not an allowed value", jsonString(en.Got))
 			}
-			if info.desc != "" {
+			if _, isFormat := k.(*kind.Format); !isFormat && info.desc != "" {
+				// Format errors explain themselves; others gain the
+				// field's description.
 				msg += "; expected " + lowerFirst(strings.TrimSuffix(info.desc, "."))
 			}
 			add(Violation{Pointer: ptr, Rule: info.id, Message: msg})

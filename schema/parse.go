@@ -27,6 +27,7 @@ const (
 // map[string]any, arrays as []any, numbers as json.Number.
 type parser struct {
 	data     []byte
+	src      string // data as one string: unescaped strings are substrings of it, so they cost no allocation
 	pos      int
 	maxDepth int
 	path     []pathElem // where the value being parsed sits, for errors
@@ -53,7 +54,7 @@ func (p *parser) pointer() string {
 
 // parseStrict parses data as exactly one JSON value.
 func parseStrict(data []byte, maxDepth int) (any, error) {
-	p := &parser{data: data, maxDepth: maxDepth}
+	p := &parser{data: data, src: string(data), maxDepth: maxDepth}
 	if !utf8.Valid(data) {
 		off := invalidUTF8Offset(data)
 		return nil, p.errAt(off, "input.utf8", "invalid UTF-8 byte sequence")
@@ -237,7 +238,7 @@ func (p *parser) string() (string, error) {
 	for i := p.pos; i < len(p.data); i++ {
 		c := p.data[i]
 		if c == '"' {
-			s := string(p.data[p.pos:i])
+			s := p.src[p.pos:i]
 			p.pos = i + 1
 			return s, nil
 		}
@@ -370,7 +371,7 @@ func (p *parser) number() (any, error) {
 		}
 	}
 	p.pos = i
-	lit := string(d[start:i])
+	lit := p.src[start:i]
 	f, err := strconv.ParseFloat(lit, 64)
 	if err != nil || math.IsInf(f, 0) {
 		return nil, p.errAt(start, "input.number-range", "number %s is outside the range of an IEEE 754 double (write large amounts as decimal strings)", truncate(lit, 40))

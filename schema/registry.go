@@ -43,6 +43,7 @@ type Registry struct {
 	maxSize  int
 	maxDepth int
 	noInline bool // compile the published documents as they are (tests)
+	noFast   bool // always use the general validator (tests)
 
 	mu       sync.RWMutex
 	compiler *jsonschema.Compiler
@@ -58,6 +59,8 @@ type recordType struct {
 	schema *jsonschema.Schema
 	minor  int
 	rules  []rule
+	// fast, when set, replaces schema: the same checks compiled to Go.
+	fast *fastSchema
 	// declared holds the top-level fields the type allows: the
 	// envelope's and those in its schema's "properties".
 	declared map[string]bool
@@ -194,6 +197,7 @@ func (r *Registry) compileType(url, file string, builtin bool) (TypeInfo, error)
 	if err != nil {
 		return TypeInfo{}, fmt.Errorf("schema %s: %w", file, err)
 	}
+	var fast *fastSchema
 	if flat, ok := r.inlineRefs(target); ok && !r.noInline {
 		flatURL := "urn:ledgergate:compiled:" + name
 		if err := r.compiler.AddResource(flatURL, flat); err == nil {
@@ -201,6 +205,9 @@ func (r *Registry) compileType(url, file string, builtin bool) (TypeInfo, error)
 				r.docs[flatURL] = flat
 				sch = fs
 			}
+		}
+		if !r.noFast {
+			fast, _ = r.compileFast(flat) // nil: keywords beyond the fast subset
 		}
 	}
 	desc, _ := doc["description"].(string)
@@ -211,7 +218,7 @@ func (r *Registry) compileType(url, file string, builtin bool) (TypeInfo, error)
 			declared[p] = true
 		}
 	}
-	r.types[name] = &recordType{info: info, schema: sch, minor: minor, rules: builtinRules[name], declared: declared}
+	r.types[name] = &recordType{info: info, schema: sch, fast: fast, minor: minor, rules: builtinRules[name], declared: declared}
 	return info, nil
 }
 

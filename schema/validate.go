@@ -72,7 +72,13 @@ func (r *Registry) Validate(data []byte) (*Record, error) {
 				Message: fmt.Sprintf("record type %q is not registered; registered types: %s", typeName, strings.Join(r.typeNames(), ", "))})
 		}
 	} else {
-		vs = r.schemaViolations(rt.schema.Validate(doc), rt.declared)
+		if rt.fast != nil {
+			st := &fastState{}
+			rt.fast.validate(st, doc, true)
+			vs = dedupe(st.out)
+		} else {
+			vs = r.schemaViolations(rt.schema.Validate(doc), rt.declared)
+		}
 		ctx := &ruleContext{doc: doc}
 		envelopeRules(ctx, rt.minor, rt.info)
 		for _, rule := range rt.rules {
@@ -139,6 +145,22 @@ func jsonKind(v any) string {
 	default:
 		return "null"
 	}
+}
+
+// dedupe drops repeated violations, keeping the first.
+func dedupe(vs []Violation) []Violation {
+	if len(vs) < 2 {
+		return vs
+	}
+	seen := make(map[Violation]bool, len(vs))
+	out := vs[:0]
+	for _, v := range vs {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func sortViolations(vs []Violation) {

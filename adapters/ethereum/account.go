@@ -21,7 +21,7 @@ import (
 // pending nonce.
 type account struct {
 	key  any // accountKey, or a private pointer for non-comparable backends
-	refs int  // guarded by accounts.mu
+	refs int // guarded by accounts.mu
 
 	mu     sync.Mutex
 	nonce  uint64

@@ -1,6 +1,7 @@
 package ethereum
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,8 +29,28 @@ func unavailable(err error) error {
 	return fmt.Errorf("%w: %w", adapters.ErrUnavailable, err)
 }
 
+// unknownOutcome wraps err in ErrOutcomeUnknown. It hides any
+// ErrUnavailable in err (that promise no longer holds once a transaction
+// may be on chain) but keeps context and ErrClosed causes visible.
 func unknownOutcome(err error) error {
-	return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+	if errors.Is(err, ErrOutcomeUnknown) {
+		return err
+	}
+	return &outcomeError{cause: err}
+}
+
+type outcomeError struct{ cause error }
+
+func (e *outcomeError) Error() string { return ErrOutcomeUnknown.Error() + ": " + e.cause.Error() }
+
+func (e *outcomeError) Unwrap() []error {
+	errs := []error{ErrOutcomeUnknown}
+	for _, c := range []error{context.Canceled, context.DeadlineExceeded, adapters.ErrClosed} {
+		if errors.Is(e.cause, c) {
+			errs = append(errs, c)
+		}
+	}
+	return errs
 }
 
 // revertData extracts the revert data of a failed call or estimate.

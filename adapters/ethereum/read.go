@@ -70,49 +70,44 @@ func (a *Adapter) call(ctx context.Context, block uint64) *bind.CallOpts {
 }
 
 // snapshotOf reads the record and one of its versions (the head when
-// digest is zero) at the latest block.
+// digest is zero) in one call at the latest block.
 func (a *Adapter) snapshotOf(ctx context.Context, idHash, digest common.Hash) (snapshot, error) {
 	head, err := a.b.BlockNumber(ctx)
 	if err != nil {
 		return snapshot{}, unavailable(fmt.Errorf("block number: %w", err))
 	}
-	s := snapshot{head: head}
-	s.rec, err = bind.Call(a.bound, a.call(ctx, head), a.contract.PackGetRecord(idHash), a.contract.UnpackGetRecord)
+	out, err := bind.Call(a.bound, a.call(ctx, head), a.contract.PackLookup(idHash, digest), a.contract.UnpackLookup)
 	if err != nil {
-		return s, unavailable(fmt.Errorf("registry getRecord: %w", err))
+		return snapshot{}, unavailable(fmt.Errorf("registry lookup: %w", err))
 	}
-	if digest == (common.Hash{}) {
-		digest = s.rec.Head
-		if digest == (common.Hash{}) {
-			return s, nil
-		}
+	s := snapshot{head: head, rec: out.R, ver: out.V, exists: out.V.BlockNumber != 0}
+	if s.ver.BlockNumber > head {
+		return s, errStale // the node answered from a newer state than it reported
 	}
-	s.ver, err = bind.Call(a.bound, a.call(ctx, head), a.contract.PackGetVersion(idHash, digest), a.contract.UnpackGetVersion)
-	if err != nil {
-		return s, unavailable(fmt.Errorf("registry getVersion: %w", err))
-	}
-	s.exists = s.ver.BlockNumber != 0
 	return s, nil
 }
 
 // writtenLog finds the RecordWritten log of a version in the block the
 // registry recorded for it, and that block's canonical header.
 func (a *Adapter) writtenLog(ctx context.Context, block uint64, idHash, digest common.Hash) (types.Log, *types.Header, error) {
-	n := new(big.Int).SetUint64(block)
+	hdr, err := a.b.HeaderByNumber(ctx, new(big.Int).SetUint64(block))
+	if errors.Is(err, ethereum.NotFound) {
+		return types.Log{}, nil, errStale
+	}
+	if err != nil {
+		return types.Log{}, nil, unavailable(fmt.Errorf("header %d: %w", block, err))
+	}
+	hash := hdr.Hash()
 	logs, err := a.b.FilterLogs(ctx, ethereum.FilterQuery{
-		FromBlock: n, ToBlock: n,
+		BlockHash: &hash,
 		Addresses: []common.Address{a.cfg.registry},
 		Topics:    [][]common.Hash{{RecordWrittenTopic()}, {idHash}, {digest}},
 	})
 	if err != nil {
 		return types.Log{}, nil, unavailable(fmt.Errorf("eth_getLogs: %w", err))
 	}
-	hdr, err := a.b.HeaderByNumber(ctx, n)
-	if err != nil {
-		return types.Log{}, nil, unavailable(fmt.Errorf("header %d: %w", block, err))
-	}
 	for _, lg := range logs {
-		if !lg.Removed && lg.BlockHash == hdr.Hash() {
+		if !lg.Removed && lg.BlockHash == hash {
 			return lg, hdr, nil
 		}
 	}

@@ -10,7 +10,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
@@ -29,6 +31,12 @@ type simChain struct {
 	paused bool
 }
 
+// noLogIndex turns off geth's log search index. With it on, every
+// eth_getLogs range query first waits for the indexer to reach the head,
+// which under the race detector falls behind a chain sealing a block every
+// few milliseconds; unindexed search is plenty for a test chain.
+func noLogIndex(_ *node.Config, c *ethconfig.Config) { c.LogNoHistory = true }
+
 func newSimChain(t *testing.T, interval time.Duration) *simChain {
 	t.Helper()
 	key, err := crypto.GenerateKey()
@@ -36,7 +44,7 @@ func newSimChain(t *testing.T, interval time.Duration) *simChain {
 		t.Fatal(err)
 	}
 	funds := new(big.Int).Exp(big.NewInt(10), big.NewInt(24), nil)
-	sim := simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(key.PublicKey): {Balance: funds}})
+	sim := simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(key.PublicKey): {Balance: funds}}, noLogIndex)
 	c := &simChain{Backend: sim, key: key, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)

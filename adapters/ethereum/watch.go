@@ -69,6 +69,7 @@ type watcher struct {
 	tipNum  uint64
 	tipHash common.Hash
 	blocks  []seenBlock // ascending; within the reorg window
+	final   uint64      // blocks up to here left the window: never rescanned
 }
 
 // errStop: the consumer stopped the iteration.
@@ -220,6 +221,7 @@ func (w *watcher) step(ctx context.Context, yield func(adapters.Event, error) bo
 	w.hasTip, w.tipNum, w.tipHash = true, to, before.Hash()
 	w.next = to + 1
 	for len(w.blocks) > 1 && w.blocks[0].num+window <= head {
+		w.final = max(w.final, w.blocks[0].num)
 		w.blocks = w.blocks[1:]
 	}
 	return to < head, nil
@@ -249,6 +251,9 @@ func (w *watcher) reorg(ctx context.Context, yield func(adapters.Event, error) b
 		start := w.a.cfg.startBlock
 		if w.tipNum+1 > w.a.cfg.reorgWindow {
 			start = max(start, w.tipNum+1-w.a.cfg.reorgWindow)
+		}
+		if w.final > 0 {
+			start = max(start, w.final+1)
 		}
 		w.next, w.hasTip = start, false
 		if start > 0 {

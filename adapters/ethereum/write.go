@@ -261,6 +261,7 @@ func (a *Adapter) send(ctx context.Context, build func(nonce uint64) types.TxDat
 func (a *Adapter) waitMined(ctx context.Context, hash common.Hash, nonce uint64) (*types.Receipt, error) {
 	t := time.NewTicker(a.cfg.poll)
 	defer t.Stop()
+	stuck := 0
 	for {
 		rc, err := a.b.TransactionReceipt(ctx, hash)
 		if err == nil {
@@ -273,11 +274,21 @@ func (a *Adapter) waitMined(ctx context.Context, hash common.Hash, nonce uint64)
 					return rc, nil
 				}
 				if errors.Is(err, ethereum.NotFound) {
-					a.acct.mu.Lock()
-					a.acct.synced = false
-					a.acct.mu.Unlock()
+					a.resync()
 					return nil, errDropped
 				}
+			}
+			// A transaction behind a nonce gap (a reorganisation took back
+			// an earlier nonce) is not executable: the pending nonce stays
+			// at or below it. Resend with a fresh nonce; the registry
+			// refuses the stale copy if it ever executes.
+			if pn, perr := a.b.PendingNonceAt(ctx, a.from); perr == nil && pn <= nonce {
+				if stuck++; stuck >= stuckPolls {
+					a.resync()
+					return nil, errDropped
+				}
+			} else {
+				stuck = 0
 			}
 		}
 		select {
@@ -288,6 +299,16 @@ func (a *Adapter) waitMined(ctx context.Context, hash common.Hash, nonce uint64)
 		case <-t.C:
 		}
 	}
+}
+
+// stuckPolls is how many polls a transaction may sit behind a nonce gap
+// before the write is resent.
+const stuckPolls = 5
+
+func (a *Adapter) resync() {
+	a.acct.mu.Lock()
+	a.acct.synced = false
+	a.acct.mu.Unlock()
 }
 
 // confirm waits until the receipt's block has the configured

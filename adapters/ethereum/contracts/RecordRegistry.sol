@@ -124,6 +124,14 @@ contract RecordRegistry {
         return records[idHash];
     }
 
+    /// @notice The record and one of its versions, read atomically: the
+    /// version with the given digest, or the head when digest is zero.
+    function lookup(bytes32 idHash, bytes32 digest) external view returns (Record memory r, Version memory v) {
+        r = records[idHash];
+        if (digest == bytes32(0)) digest = r.head;
+        v = versionsOf[idHash][digest];
+    }
+
     /// @notice One version of a record (blockNumber is zero if absent).
     function getVersion(bytes32 idHash, bytes32 digest) external view returns (Version memory) {
         return versionsOf[idHash][digest];

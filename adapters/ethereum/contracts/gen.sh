@@ -21,7 +21,8 @@ command -v node >/dev/null || { echo "gen.sh: node is required" >&2; exit 3; }
 if [ ! -f "$solcdir/node_modules/solc/package.json" ]; then
 	command -v npm >/dev/null || { echo "gen.sh: npm is required" >&2; exit 3; }
 	mkdir -p "$solcdir"
-	npm install --prefix "$solcdir" --no-save --no-audit --no-fund --loglevel=error "solc@$SOLC_VERSION" >&2
+	npm install --prefix "$solcdir" --no-save --no-audit --no-fund --loglevel=error "solc@$SOLC_VERSION" >&2 ||
+		{ echo "gen.sh: npm install solc@$SOLC_VERSION failed" >&2; exit 3; }
 fi
 got="$(node -p "require('$solcdir/node_modules/solc/package.json').version")"
 [ "$got" = "$SOLC_VERSION" ] || { echo "gen.sh: $solcdir has solc $got, want $SOLC_VERSION" >&2; exit 1; }

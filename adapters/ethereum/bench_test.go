@@ -1,0 +1,117 @@
+package ethereum_test
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/ethereum/internal/anvil"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// TestBenchAnvil measures the adapter against anvil: records written per
+// second from one key with concurrent writers, time from Write to inclusion
+// (Write returns once the transaction is in a block, confirmations 1), and
+// gas per record for each disclosure mode. It runs only with
+// LEDGERGATE_BENCH=1; see docs/performance.md for the command.
+//
+//	LEDGERGATE_BENCH_N        records per disclosure mode (default 300)
+//	LEDGERGATE_BENCH_WRITERS  concurrent writers (default 32)
+//	LEDGERGATE_BENCH_BLOCK    anvil block time in seconds (default 0: automine)
+func TestBenchAnvil(t *testing.T) {
+	if os.Getenv("LEDGERGATE_BENCH") != "1" {
+		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
+	}
+	n := envInt("LEDGERGATE_BENCH_N", 300)
+	writers := envInt("LEDGERGATE_BENCH_WRITERS", 32)
+	block := time.Duration(envInt("LEDGERGATE_BENCH_BLOCK", 0)) * time.Second
+	node := startAnvil(t, anvil.Options{BlockTime: block})
+	ctx := testCtx(t, 10*time.Minute)
+	c := dialAnvil(t, node)
+	a, err := ethereum.New(ctx, c, anvilRegistry(t, ctx, node, c, ethereum.WithPollInterval(5*time.Millisecond))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	m := newMaker(t)
+	mining := "automine (a block per transaction)"
+	if block > 0 {
+		mining = fmt.Sprintf("interval mining, %s blocks", block)
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "anvil %s, %s; %d records per mode, %d concurrent writers, one key, confirmations 1\n\n", anvil.Version, mining, n, writers)
+	fmt.Fprintf(&out, "| disclosure | records/s | p50 to inclusion | p99 to inclusion | gas/record (mean) | disclosed bytes/record |\n|---|---|---|---|---|---|\n")
+	for _, p := range []adapters.Policy{digest, redacted, full} {
+		recs := make([]*schema.Record, n)
+		for i := range recs {
+			recs[i] = m.make()
+		}
+		lat := make([]time.Duration, n)
+		txs := make([]string, n)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		var failed atomic.Value
+		start := time.Now()
+		for range writers {
+			wg.Go(func() {
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= n {
+						return
+					}
+					t0 := time.Now()
+					rc, err := a.Write(ctx, recs[i], p)
+					lat[i] = time.Since(t0)
+					if err != nil {
+						failed.Store(err)
+						return
+					}
+					txs[i] = rc.TxID
+				}
+			})
+		}
+		wg.Wait()
+		wall := time.Since(start)
+		if err, _ := failed.Load().(error); err != nil {
+			t.Fatal(err)
+		}
+		var gas uint64
+		for _, tx := range txs {
+			r, err := c.TransactionReceipt(ctx, common.HexToHash(tx))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gas += r.GasUsed
+		}
+		pl, err := adapters.Prepare(nil, recs[0], p, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(lat)
+		fmt.Fprintf(&out, "| %s | %.0f | %s | %s | %d | %d |\n", p.Disclosure, float64(n)/wall.Seconds(),
+			lat[n/2].Round(time.Millisecond/10), lat[n*99/100].Round(time.Millisecond/10), gas/uint64(n), len(pl.Content))
+	}
+	t.Log("\n" + out.String())
+	if path := os.Getenv("LEDGERGATE_BENCH_OUT"); path != "" {
+		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,50 @@
+// Package postgres opens the store in PostgreSQL through pgx.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
+)
+
+// Dialect is PostgreSQL's sqlstore dialect: claims skip rows other
+// workers hold, and concurrent-insert and serialization failures retry.
+var Dialect = sqlstore.Dialect{
+	Name:       "postgres",
+	Numbered:   true,
+	SkipLocked: "FOR UPDATE SKIP LOCKED",
+	Retryable: func(err error) bool {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			switch pe.Code {
+			case "23505", "40001", "40P01": // unique_violation, serialization_failure, deadlock_detected
+				return true
+			}
+		}
+		return false
+	},
+}
+
+// Open connects to dsn (a postgres:// URL or key=value string) and migrates
+// the schema.
+func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s, err := sqlstore.New(ctx, db, Dialect)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,45 @@
+// Package sqlite opens the embedded default store: one SQLite file,
+// through the pure-Go modernc.org/sqlite driver (no cgo).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Dialect is SQLite's sqlstore dialect.
+var Dialect = sqlstore.Dialect{
+	Name: "sqlite",
+	Retryable: func(err error) bool {
+		s := err.Error()
+		return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+	},
+}
+
+// Open opens (creating if needed) the store in the SQLite file at path and
+// migrates it. WAL journaling lets readers run beside the single writer;
+// writes take the write lock at BEGIN (no upgrade deadlocks) and wait up
+// to 10 s for it.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s, err := sqlstore.New(ctx, db, Dialect)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,59 @@
+-- ledgergate store, version 1. Times are Unix nanoseconds (UTC).
+CREATE TABLE versions (
+  seq            BIGSERIAL PRIMARY KEY,
+  record_id      TEXT    NOT NULL,
+  digest         TEXT    NOT NULL,
+  type           TEXT    NOT NULL,
+  schema_version TEXT    NOT NULL,
+  issuer         TEXT    NOT NULL,
+  partner        TEXT    NOT NULL,
+  supersedes     TEXT    NOT NULL DEFAULT '',
+  canonical      BYTEA    NOT NULL,
+  issued_at      BIGINT  NOT NULL,
+  accepted_at    BIGINT  NOT NULL,
+  UNIQUE (record_id, digest)
+);
+CREATE TABLE heads (
+  record_id TEXT PRIMARY KEY,
+  seq       BIGINT  NOT NULL REFERENCES versions(seq)
+);
+CREATE INDEX heads_seq ON heads(seq);
+CREATE INDEX versions_type ON versions(type, seq);
+CREATE INDEX versions_issuer ON versions(issuer, seq);
+CREATE INDEX versions_issued_at ON versions(issued_at);
+CREATE TABLE record_codes (
+  seq  BIGINT  NOT NULL REFERENCES versions(seq),
+  kind TEXT    NOT NULL, -- 'hs' or 'country'
+  code TEXT    NOT NULL,
+  PRIMARY KEY (kind, code, seq)
+);
+CREATE TABLE deliveries (
+  record_id   TEXT    NOT NULL,
+  digest      TEXT    NOT NULL,
+  ledger      TEXT    NOT NULL,
+  policy      TEXT    NOT NULL,
+  state       TEXT    NOT NULL,
+  attempts    BIGINT  NOT NULL DEFAULT 0,
+  next_at     BIGINT  NOT NULL,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  error       TEXT    NOT NULL DEFAULT '',
+  receipt     TEXT,
+  updated_at  BIGINT  NOT NULL,
+  PRIMARY KEY (record_id, digest, ledger)
+);
+CREATE INDEX deliveries_due ON deliveries(state, next_at);
+CREATE TABLE checkpoints (
+  source     TEXT PRIMARY KEY,
+  checkpoint TEXT NOT NULL,
+  updated_at BIGINT  NOT NULL
+);
+CREATE TABLE audit (
+  seq       BIGSERIAL PRIMARY KEY,
+  time      BIGINT  NOT NULL,
+  actor     TEXT    NOT NULL,
+  action    TEXT    NOT NULL,
+  record_id TEXT    NOT NULL DEFAULT '',
+  detail    TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_record ON audit(record_id, seq);

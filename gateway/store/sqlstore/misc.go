@@ -1,0 +1,66 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/store"
+)
+
+// Checkpoint implements store.Checkpoints.
+func (s *Store) Checkpoint(ctx context.Context, source string) (adapters.Checkpoint, error) {
+	var cp string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT checkpoint FROM checkpoints WHERE source = ?`), source).Scan(&cp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return adapters.Checkpoint(cp), err
+}
+
+// SetCheckpoint implements store.Checkpoints.
+func (s *Store) SetCheckpoint(ctx context.Context, source string, cp adapters.Checkpoint) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO checkpoints (source, checkpoint, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (source) DO UPDATE SET checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`),
+		source, string(cp), s.now().UnixNano())
+	return err
+}
+
+// AppendAudit implements store.Audit.
+func (s *Store) AppendAudit(ctx context.Context, e store.AuditEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
+}
+
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry) error {
+	if e.Time.IsZero() {
+		e.Time = s.now()
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (time, actor, action, record_id, detail) VALUES (?, ?, ?, ?, ?)`),
+		e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.Detail)
+	return err
+}
+
+// AuditLog implements store.Audit: the newest entries first.
+func (s *Store) AuditLog(ctx context.Context, recordID string, limit int) ([]store.AuditEntry, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, time, actor, action, record_id, detail FROM audit WHERE (? = '' OR record_id = ?) ORDER BY seq DESC LIMIT ?`), recordID, recordID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.AuditEntry
+	for rows.Next() {
+		var e store.AuditEntry
+		var t int64
+		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.RecordID, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.Time = time.Unix(0, t).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,138 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+const deliveryCols = `record_id, digest, ledger, policy, state, attempts, next_at, error, receipt, updated_at`
+
+func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
+	var d store.Delivery
+	var digest, policy string
+	var receipt sql.NullString
+	var next, updated int64
+	if err := row.Scan(&d.RecordID, &digest, &d.Ledger, &policy, &d.State, &d.Attempts, &next, &d.Error, &receipt, &updated); err != nil {
+		return d, err
+	}
+	d.Digest = schema.Digest(digest)
+	d.NextAttempt, d.UpdatedAt = time.Unix(0, next).UTC(), time.Unix(0, updated).UTC()
+	if err := json.Unmarshal([]byte(policy), &d.Policy); err != nil {
+		return d, fmt.Errorf("delivery %s/%s: policy: %w", d.RecordID, d.Ledger, err)
+	}
+	if receipt.Valid && receipt.String != "" {
+		d.Receipt = new(adapters.Receipt)
+		if err := json.Unmarshal([]byte(receipt.String), d.Receipt); err != nil {
+			return d, fmt.Errorf("delivery %s/%s: receipt: %w", d.RecordID, d.Ledger, err)
+		}
+	}
+	return d, nil
+}
+
+func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]store.Delivery, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+where+` ORDER BY record_id, digest, ledger`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Deliveries implements store.Outbox.
+func (s *Store) Deliveries(ctx context.Context, id string, digest schema.Digest) ([]store.Delivery, error) {
+	return s.deliveries(ctx, `record_id = ? AND digest = ?`, id, string(digest))
+}
+
+// Claim implements store.Outbox.
+func (s *Store) Claim(ctx context.Context, owner string, n int, lease time.Duration) ([]store.Delivery, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	now := s.now().UnixNano()
+	var out []store.Delivery
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
+			WHERE (record_id, digest, ledger) IN (
+				SELECT record_id, digest, ledger FROM deliveries
+				WHERE state IN ('pending', 'submitted', 'committed') AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+				ORDER BY next_at LIMIT ? `+s.d.SkipLocked+`)
+			RETURNING `+deliveryCols), owner, now+lease.Nanoseconds(), now, now, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Update implements store.Outbox.
+func (s *Store) Update(ctx context.Context, owner string, d store.Delivery) error {
+	var receipt any
+	if d.Receipt != nil {
+		b, err := json.Marshal(d.Receipt)
+		if err != nil {
+			return err
+		}
+		receipt = string(b)
+	}
+	now := s.now().UnixNano()
+	next := d.NextAttempt.UnixNano()
+	if d.NextAttempt.IsZero() {
+		next = now
+	}
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?, lease_owner = NULL, lease_until = NULL
+		WHERE record_id = ? AND digest = ? AND ledger = ? AND lease_owner = ? AND lease_until >= ?`),
+		d.State, d.Attempts, next, d.Error, receipt, now, d.RecordID, string(d.Digest), d.Ledger, owner, now)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("delivery %s@%s to %s by %s: %w", d.RecordID, d.Digest, d.Ledger, owner, store.ErrLeaseLost)
+	}
+	return nil
+}
+
+// Counts implements store.Outbox.
+func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[state] = n
+	}
+	return out, rows.Err()
+}

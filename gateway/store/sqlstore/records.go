@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+const versionCols = `v.seq, v.record_id, v.digest, v.type, v.schema_version, v.issuer, v.partner, v.supersedes, v.canonical, v.issued_at, v.accepted_at`
+
+func scanVersion(row interface{ Scan(...any) error }) (store.Version, error) {
+	var v store.Version
+	var digest, supersedes string
+	var issued, accepted int64
+	err := row.Scan(&v.Seq, &v.RecordID, &digest, &v.Type, &v.SchemaVersion, &v.Issuer, &v.Partner, &supersedes, &v.Canonical, &issued, &accepted)
+	v.Digest, v.Supersedes = schema.Digest(digest), schema.Digest(supersedes)
+	v.IssuedAt, v.AcceptedAt = time.Unix(0, issued).UTC(), time.Unix(0, accepted).UTC()
+	return v, err
+}
+
+// Accept implements store.Records.
+func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.NewDelivery, audit store.AuditEntry) (store.AcceptResult, error) {
+	var res store.AcceptResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res = store.AcceptResult{}
+		// The same version again: nothing to do.
+		existing, err := scanVersion(tx.QueryRowContext(ctx, s.q(`SELECT `+versionCols+` FROM versions v WHERE v.record_id = ? AND v.digest = ?`), v.RecordID, string(v.Digest)))
+		switch {
+		case err == nil:
+			res = store.AcceptResult{Version: existing, Existing: true}
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		var head string
+		err = tx.QueryRowContext(ctx, s.q(`SELECT v.digest FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.record_id = ?`), v.RecordID).Scan(&head)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if v.Supersedes != "" {
+				return fmt.Errorf("record %s supersedes %s, but no version of it is stored: %w", v.RecordID, v.Supersedes, store.ErrConflict)
+			}
+		case err != nil:
+			return err
+		case string(v.Supersedes) != head:
+			return fmt.Errorf("record %s is stored with digest %s; a new version must supersede it (supersedes is %q): %w", v.RecordID, head, v.Supersedes, store.ErrConflict)
+		}
+		now := s.now()
+		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
+			v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano()).Scan(&v.Seq); err != nil {
+			return err
+		}
+		v.AcceptedAt = now.UTC()
+		if head == "" {
+			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO heads (record_id, seq) VALUES (?, ?)`), v.RecordID, v.Seq)
+		} else {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE heads SET seq = ? WHERE record_id = ?`), v.Seq, v.RecordID)
+		}
+		if err != nil {
+			return err
+		}
+		for kind, codes := range map[string][]string{"hs": v.HSCodes, "country": v.Countries} {
+			for _, c := range dedupe(codes) {
+				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO record_codes (seq, kind, code) VALUES (?, ?, ?)`), v.Seq, kind, c); err != nil {
+					return err
+				}
+			}
+		}
+		for _, d := range deliveries {
+			policy, err := json.Marshal(d.Policy)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO deliveries (record_id, digest, ledger, policy, state, next_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				v.RecordID, string(v.Digest), d.Ledger, string(policy), store.StatePending, now.UnixNano(), now.UnixNano()); err != nil {
+				return err
+			}
+		}
+		if audit.Action != "" {
+			audit.RecordID = v.RecordID
+			if err := s.appendAudit(ctx, tx, audit); err != nil {
+				return err
+			}
+		}
+		res = store.AcceptResult{Version: v}
+		return nil
+	})
+	return res, err
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Record implements store.Records.
+func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, error) {
+	var d store.RecordDetail
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+versionCols+` FROM versions v WHERE v.record_id = ? ORDER BY v.seq`), id)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return d, err
+		}
+		d.History = append(d.History, v)
+	}
+	if err := rows.Err(); err != nil {
+		return d, err
+	}
+	if len(d.History) == 0 {
+		return d, fmt.Errorf("record %s: %w", id, store.ErrNotFound)
+	}
+	var headSeq int64
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT seq FROM heads WHERE record_id = ?`), id).Scan(&headSeq); err != nil {
+		return d, err
+	}
+	for _, v := range d.History {
+		if v.Seq == headSeq {
+			d.Current = v
+		}
+	}
+	d.Deliveries, err = s.deliveries(ctx, `record_id = ?`, id)
+	return d, err
+}
+
+// List implements store.Records.
+func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	if limit > 1000 {
+		limit = 1000
+	}
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	add(`v.seq > ?`, q.After)
+	if q.Type != "" {
+		add(`v.type = ?`, q.Type)
+	}
+	if q.Issuer != "" {
+		add(`v.issuer = ?`, q.Issuer)
+	}
+	if q.Partner != "" {
+		add(`v.partner = ?`, q.Partner)
+	}
+	if !q.From.IsZero() {
+		add(`v.issued_at >= ?`, q.From.UnixNano())
+	}
+	if !q.To.IsZero() {
+		add(`v.issued_at < ?`, q.To.UnixNano())
+	}
+	if q.HSCode != "" {
+		if strings.Trim(q.HSCode, "0123456789") != "" {
+			return store.Page{}, fmt.Errorf("hs code filter %q: digits only: %w", q.HSCode, store.ErrInvalidQuery)
+		}
+		add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code LIKE ?)`, q.HSCode+"%")
+	}
+	if q.Country != "" {
+		add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)
+	}
+	if q.State != "" {
+		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.record_id = v.record_id AND d.digest = v.digest AND d.state = ?)`, q.State)
+	}
+	query := `SELECT ` + versionCols + ` FROM heads h JOIN versions v ON v.seq = h.seq WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.seq LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return store.Page{}, err
+	}
+	defer rows.Close()
+	var p store.Page
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return p, err
+		}
+		p.Items = append(p.Items, v)
+	}
+	if len(p.Items) > limit {
+		p.Items = p.Items[:limit]
+		p.Next = p.Items[limit-1].Seq
+	}
+	return p, rows.Err()
+}

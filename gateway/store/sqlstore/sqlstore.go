@@ -1,0 +1,185 @@
+// Package sqlstore implements store.Store on database/sql for SQLite and
+// PostgreSQL; the dialect differences are confined to Dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ledgergate/ledgergate/gateway/store"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Dialect describes one SQL database.
+type Dialect struct {
+	Name string // "sqlite" or "postgres": also the migrations folder
+	// Numbered is true for $1-style placeholders, false for ?.
+	Numbered bool
+	// SkipLocked is appended to the claim subquery (Postgres: FOR UPDATE
+	// SKIP LOCKED; SQLite serialises writers and needs none).
+	SkipLocked string
+	// Retryable reports errors after which a transaction is retried
+	// (unique violations from concurrent inserts, serialization failures,
+	// busy databases).
+	Retryable func(error) bool
+}
+
+// Store is a store.Store over a *sql.DB.
+type Store struct {
+	db      *sql.DB
+	d       Dialect
+	now     func() time.Time
+	closeMu sync.Mutex
+	closed  bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New migrates db to the latest schema version and returns the store.
+func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
+	s := &Store{db: db, d: d, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the underlying database (for benchmarks and tooling).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database; it is idempotent.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.db.Close()
+}
+
+// q rewrites ? placeholders for the dialect.
+func (s *Store) q(query string) string {
+	if !s.d.Numbered {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// migrate applies the embedded migrations not yet recorded in
+// schema_migrations, each in its own transaction, in version order.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlstore: migrations table: %w", err)
+	}
+	dir := "migrations/" + s.d.Name
+	entries, err := fs.ReadDir(migrationsFS, dir)
+	if err != nil {
+		return fmt.Errorf("sqlstore: no migrations for %s: %w", s.d.Name, err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, e := range entries {
+		name := e.Name()
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("sqlstore: migration %s: name must start with a number", name)
+		}
+		body, _ := migrationsFS.ReadFile(dir + "/" + name)
+		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range splitStatements(string(body)) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), version, name, s.now().UnixNano())
+			return err
+		}); err != nil {
+			return fmt.Errorf("sqlstore: migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
+}
+
+func splitStatements(body string) []string {
+	var out []string
+	for _, part := range strings.Split(body, ";") {
+		var lines []string
+		for _, l := range strings.Split(part, "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) > 0 {
+			out = append(out, strings.Join(lines, "\n"))
+		}
+	}
+	return out
+}
+
+// inTx runs fn in a transaction, retrying a few times on errors the
+// dialect says are transient.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var tx *sql.Tx
+		tx, err = s.db.BeginTx(ctx, nil)
+		if err != nil {
+			if s.retryable(err) {
+				continue
+			}
+			return err
+		}
+		if err = fn(tx); err == nil {
+			if err = tx.Commit(); err == nil {
+				return nil
+			}
+		} else {
+			_ = tx.Rollback()
+		}
+		if !s.retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * time.Millisecond)
+	}
+	return err
+}
+
+func (s *Store) retryable(err error) bool {
+	return err != nil && s.d.Retryable != nil && s.d.Retryable(err) && !errors.Is(err, store.ErrConflict)
+}

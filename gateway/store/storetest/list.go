@@ -1,0 +1,121 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/gateway/store"
+)
+
+func listFilters(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	type rec struct {
+		typ, issuer, partner string
+		hs, countries        []string
+		day                  int
+	}
+	recs := []rec{
+		{"CertificateOfOrigin", "did:web:a.example", "a", []string{"721320"}, []string{"CA", "MX"}, 1},
+		{"CertificateOfOrigin", "did:web:b.example", "b", []string{"090111"}, []string{"CR"}, 2},
+		{"CommercialInvoice", "did:web:a.example", "a", []string{"7213200000", "720917"}, []string{"CA", "US"}, 3},
+		{"SensorReading", "did:web:c.example", "c", nil, []string{"US"}, 4},
+	}
+	ids := map[int]string{}
+	for i, r := range recs {
+		v := version(i, "")
+		v.Type, v.Issuer, v.Partner, v.HSCodes, v.Countries = r.typ, r.issuer, r.partner, r.hs, r.countries
+		v.IssuedAt = base.AddDate(0, 0, r.day)
+		if _, err := s.Accept(ctx, v, deliveries("ethereum"), audit()); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = v.RecordID
+	}
+	cases := []struct {
+		name string
+		q    store.Query
+		want []int
+	}{
+		{"all", store.Query{}, []int{0, 1, 2, 3}},
+		{"type", store.Query{Type: "CertificateOfOrigin"}, []int{0, 1}},
+		{"issuer", store.Query{Issuer: "did:web:a.example"}, []int{0, 2}},
+		{"partner", store.Query{Partner: "c"}, []int{3}},
+		{"hs prefix", store.Query{HSCode: "7213"}, []int{0, 2}},
+		{"hs exact", store.Query{HSCode: "090111"}, []int{1}},
+		{"country", store.Query{Country: "US"}, []int{2, 3}},
+		{"from", store.Query{From: base.AddDate(0, 0, 3)}, []int{2, 3}},
+		{"range", store.Query{From: base.AddDate(0, 0, 2), To: base.AddDate(0, 0, 4)}, []int{1, 2}},
+		{"state", store.Query{State: store.StatePending}, []int{0, 1, 2, 3}},
+		{"state none", store.Query{State: store.StateConfirmed}, nil},
+		{"combined", store.Query{Type: "CommercialInvoice", Country: "CA", HSCode: "7209"}, []int{2}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Only look at this test's records: filter by our ids.
+			p, err := s.List(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, it := range p.Items {
+				for i, id := range ids {
+					if it.RecordID == id {
+						got = append(got, i)
+					}
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("List(%+v) = %v, want %v", tc.q, got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("List(%+v) = %v, want %v (acceptance order)", tc.q, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func listRejectsBadFilter(t *testing.T, s store.Store) {
+	if _, err := s.List(context.Background(), store.Query{HSCode: "72%"}); !errors.Is(err, store.ErrInvalidQuery) {
+		t.Fatalf("List(HSCode 72%%) = %v, want ErrInvalidQuery", err)
+	}
+}
+
+func listPagination(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	want := map[string]bool{}
+	for i := range 57 {
+		v := version(i, "")
+		v.Partner = "pager"
+		if _, err := s.Accept(ctx, v, nil, audit()); err != nil {
+			t.Fatal(err)
+		}
+		want[v.RecordID] = true
+	}
+	seen := map[string]bool{}
+	var after int64
+	pages := 0
+	for {
+		p, err := s.List(ctx, store.Query{Partner: "pager", Limit: 10, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, it := range p.Items {
+			if seen[it.RecordID] {
+				t.Fatalf("record %s on two pages", it.RecordID)
+			}
+			seen[it.RecordID] = true
+		}
+		if p.Next == 0 {
+			break
+		}
+		after = p.Next
+	}
+	if len(seen) != len(want) || pages != 6 {
+		t.Fatalf("paged through %d records in %d pages, want %d in 6", len(seen), pages, len(want))
+	}
+}

@@ -1,0 +1,209 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/store"
+)
+
+// drain claims everything currently due for owner.
+func claimAll(t *testing.T, s store.Store, owner string, lease time.Duration) []store.Delivery {
+	t.Helper()
+	got, err := s.Claim(context.Background(), owner, 1000, lease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func outboxLeases(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v := version(1, "")
+	if _, err := s.Accept(ctx, v, deliveries("ethereum", "factom"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	mine := func(ds []store.Delivery) []store.Delivery {
+		var out []store.Delivery
+		for _, d := range ds {
+			if d.RecordID == v.RecordID {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	a := mine(claimAll(t, s, "worker-a", time.Minute))
+	if len(a) != 2 {
+		t.Fatalf("worker-a claimed %d of 2 deliveries", len(a))
+	}
+	if b := mine(claimAll(t, s, "worker-b", time.Minute)); len(b) != 0 {
+		t.Fatalf("worker-b claimed leased deliveries: %+v", b)
+	}
+	// Worker a submits one: it comes back when due.
+	d := a[0]
+	d.State, d.Attempts, d.NextAttempt = store.StateSubmitted, 1, time.Now().Add(-time.Second)
+	if err := s.Update(ctx, "worker-a", d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, "worker-b", a[1]); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("Update by a non-owner = %v, want ErrLeaseLost", err)
+	}
+	again := mine(claimAll(t, s, "worker-b", time.Minute))
+	if len(again) != 1 || again[0].State != store.StateSubmitted || again[0].Attempts != 1 {
+		t.Fatalf("re-claim of a submitted delivery = %+v", again)
+	}
+	// Confirm it with a receipt: final, never claimed again.
+	rc := adapters.Receipt{Ledger: "ethereum", RecordID: v.RecordID, Digest: v.Digest, TxID: "0xabc", Block: 7, Status: adapters.StatusConfirmed}
+	fin := again[0]
+	fin.State, fin.Receipt = store.StateConfirmed, &rc
+	if err := s.Update(ctx, "worker-b", fin); err != nil {
+		t.Fatal(err)
+	}
+	// A delivery whose next attempt is in the future is not due.
+	later := a[1]
+	later.State, later.NextAttempt, later.Error = store.StatePending, time.Now().Add(time.Hour), "ledger unavailable"
+	if err := s.Update(ctx, "worker-a", later); err != nil {
+		t.Fatal(err)
+	}
+	if got := mine(claimAll(t, s, "worker-c", time.Minute)); len(got) != 0 {
+		t.Fatalf("claimed deliveries that are final or not due: %+v", got)
+	}
+	ds, err := s.Deliveries(ctx, v.RecordID, v.Digest)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("Deliveries = %+v, %v", ds, err)
+	}
+	for _, x := range ds {
+		switch x.Ledger {
+		case fin.Ledger:
+			if x.State != store.StateConfirmed || x.Receipt == nil || x.Receipt.TxID != "0xabc" {
+				t.Fatalf("confirmed delivery = %+v", x)
+			}
+		default:
+			if x.State != store.StatePending || x.Error != "ledger unavailable" {
+				t.Fatalf("retrying delivery = %+v", x)
+			}
+		}
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil || counts[store.StateConfirmed] < 1 || counts[store.StatePending] < 1 {
+		t.Fatalf("Counts = %v, %v", counts, err)
+	}
+	// An expired lease is taken over, and the old owner's update is refused.
+	v2 := version(2, "")
+	if _, err := s.Accept(ctx, v2, deliveries("fabric"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	var short []store.Delivery
+	for _, x := range claimAll(t, s, "worker-slow", 30*time.Millisecond) {
+		if x.RecordID == v2.RecordID {
+			short = append(short, x)
+		}
+	}
+	if len(short) != 1 {
+		t.Fatalf("claimed %d", len(short))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var taken []store.Delivery
+	for len(taken) == 0 && time.Now().Before(deadline) {
+		time.Sleep(40 * time.Millisecond)
+		for _, x := range claimAll(t, s, "worker-fast", time.Minute) {
+			if x.RecordID == v2.RecordID {
+				taken = append(taken, x)
+			}
+		}
+	}
+	if len(taken) != 1 {
+		t.Fatal("an expired lease was never taken over")
+	}
+	if err := s.Update(ctx, "worker-slow", short[0]); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("update after losing the lease = %v, want ErrLeaseLost", err)
+	}
+}
+
+func outboxConcurrency(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	want := map[string]bool{}
+	for i := range 60 {
+		v := version(i, "")
+		if _, err := s.Accept(ctx, v, deliveries("memory"), audit()); err != nil {
+			t.Fatal(err)
+		}
+		want[v.RecordID] = true
+	}
+	var mu sync.Mutex
+	claimedBy := map[string]string{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 4 {
+		owner := fmt.Sprintf("w%d", w)
+		wg.Go(func() {
+			for {
+				ds, err := s.Claim(ctx, owner, 5, time.Minute)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(ds) == 0 {
+					return
+				}
+				for _, d := range ds {
+					mu.Lock()
+					if prev, dup := claimedBy[d.RecordID]; dup && want[d.RecordID] {
+						errs <- fmt.Errorf("%s claimed by %s and %s", d.RecordID, prev, owner)
+					}
+					claimedBy[d.RecordID] = owner
+					mu.Unlock()
+					d.State = store.StateConfirmed
+					if err := s.Update(ctx, owner, d); err != nil {
+						errs <- err
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for id := range want {
+		if claimedBy[id] == "" {
+			t.Errorf("delivery of %s never claimed", id)
+		}
+	}
+}
+
+func checkpoints(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	src := "src-" + newID()
+	if cp, err := s.Checkpoint(ctx, src); err != nil || cp != "" {
+		t.Fatalf("unknown source = %q, %v", cp, err)
+	}
+	for _, cp := range []adapters.Checkpoint{"10:0", "10:3", "12:1"} {
+		if err := s.SetCheckpoint(ctx, src, cp); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Checkpoint(ctx, src); err != nil || got != cp {
+			t.Fatalf("Checkpoint = %q, %v; want %q", got, err, cp)
+		}
+	}
+}
+
+func auditLog(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	id := newID()
+	for _, a := range []string{"delivery.submitted", "delivery.confirmed"} {
+		if err := s.AppendAudit(ctx, store.AuditEntry{Actor: "relay", Action: a, RecordID: id, Detail: "ethereum"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := s.AuditLog(ctx, id, 10)
+	if err != nil || len(log) != 2 || log[0].Action != "delivery.confirmed" || log[1].Action != "delivery.submitted" || log[0].Time.IsZero() {
+		t.Fatalf("AuditLog = %+v, %v (want newest first)", log, err)
+	}
+}

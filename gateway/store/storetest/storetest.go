@@ -1,0 +1,245 @@
+// Package storetest is the one test suite every store.Store passes.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// Harness opens stores for the suite.
+type Harness struct {
+	// Open returns an empty, migrated store, and a function that opens the
+	// same database again (to test restarts and repeated migration).
+	Open func(t *testing.T) (s store.Store, reopen func() (store.Store, error))
+}
+
+// Run runs the suite.
+func Run(t *testing.T, h Harness) {
+	tests := map[string]func(*testing.T, store.Store){
+		"AcceptAndRead":     acceptAndRead,
+		"Idempotent":        idempotent,
+		"Versions":          versions,
+		"ConcurrentAccept":  concurrentAccept,
+		"ListFilters":       listFilters,
+		"ListPagination":    listPagination,
+		"OutboxLeases":      outboxLeases,
+		"OutboxConcurrency": outboxConcurrency,
+		"Checkpoints":       checkpoints,
+		"AuditLog":          auditLog,
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) {
+			s, _ := h.Open(t)
+			t.Cleanup(func() { _ = s.Close() })
+			fn(t, s)
+		})
+	}
+	t.Run("Reopen", func(t *testing.T) {
+		s, reopen := h.Open(t)
+		ctx := context.Background()
+		v := version(1, "")
+		if _, err := s.Accept(ctx, v, deliveries("eth"), audit()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetCheckpoint(ctx, "src", "cp-1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+		s2, err := reopen()
+		if err != nil {
+			t.Fatalf("reopening (migrations must be idempotent): %v", err)
+		}
+		defer s2.Close()
+		d, err := s2.Record(ctx, v.RecordID)
+		if err != nil || d.Current.Digest != v.Digest || len(d.Deliveries) != 1 {
+			t.Fatalf("after reopen: %+v, %v", d, err)
+		}
+		if cp, err := s2.Checkpoint(ctx, "src"); err != nil || cp != "cp-1" {
+			t.Fatalf("checkpoint after reopen = %q, %v", cp, err)
+		}
+	})
+}
+
+var idCounter struct {
+	sync.Mutex
+	n int
+}
+
+func newID() string {
+	idCounter.Lock()
+	defer idCounter.Unlock()
+	idCounter.n++
+	return fmt.Sprintf("urn:uuid:00000000-0000-4000-8000-%012d", idCounter.n+int(time.Now().UnixNano()%1e6)*1000)
+}
+
+func digest(s string) schema.Digest { return schema.DigestOf([]byte(s)) }
+
+// version builds a version of a fresh record; n varies its content.
+func version(n int, supersedes schema.Digest) store.Version {
+	return versionOf(newID(), n, supersedes)
+}
+
+func versionOf(id string, n int, supersedes schema.Digest) store.Version {
+	body := fmt.Sprintf(`{"id":%q,"n":%d}`, id, n)
+	return store.Version{
+		RecordID: id, Digest: digest(body), Type: "SensorReading", SchemaVersion: "1.0",
+		Issuer: "did:web:partner-a.example", Partner: "partner-a", Supersedes: supersedes,
+		Canonical: []byte(body), IssuedAt: time.Date(2026, 7, 4, 15, 0, 0, 0, time.UTC),
+		HSCodes: []string{"721320"}, Countries: []string{"US", "MX"},
+	}
+}
+
+func deliveries(ledgers ...string) []store.NewDelivery {
+	var out []store.NewDelivery
+	for _, l := range ledgers {
+		out = append(out, store.NewDelivery{Ledger: l, Policy: adapters.Policy{Disclosure: adapters.DisclosureDigest}})
+	}
+	return out
+}
+
+func audit() store.AuditEntry {
+	return store.AuditEntry{Actor: "partner-a", Action: "record.accepted"}
+}
+
+func acceptAndRead(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v := version(1, "")
+	res, err := s.Accept(ctx, v, deliveries("ethereum", "factom"), audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Existing || res.Version.Seq <= 0 || res.Version.AcceptedAt.IsZero() {
+		t.Fatalf("Accept = %+v", res)
+	}
+	d, err := s.Record(ctx, v.RecordID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Current.Digest != v.Digest || string(d.Current.Canonical) != string(v.Canonical) || len(d.History) != 1 ||
+		d.Current.Type != v.Type || d.Current.Issuer != v.Issuer || d.Current.Partner != v.Partner || !d.Current.IssuedAt.Equal(v.IssuedAt) {
+		t.Fatalf("Record = %+v", d)
+	}
+	if len(d.Deliveries) != 2 {
+		t.Fatalf("deliveries = %+v", d.Deliveries)
+	}
+	for _, del := range d.Deliveries {
+		if del.State != store.StatePending || del.Policy.Disclosure != adapters.DisclosureDigest || del.Digest != v.Digest {
+			t.Fatalf("delivery = %+v", del)
+		}
+	}
+	if _, err := s.Record(ctx, newID()); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Record(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+func idempotent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v := version(1, "")
+	first, err := s.Accept(ctx, v, deliveries("ethereum"), audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Accept(ctx, v, deliveries("ethereum", "fabric"), audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Existing || again.Version.Seq != first.Version.Seq {
+		t.Fatalf("second Accept = %+v, want Existing with seq %d", again, first.Version.Seq)
+	}
+	d, _ := s.Record(ctx, v.RecordID)
+	if len(d.Deliveries) != 1 || len(d.History) != 1 {
+		t.Fatalf("a repeated Accept changed state: %+v", d)
+	}
+	log, err := s.AuditLog(ctx, v.RecordID, 10)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("audit after repeated Accept = %+v, %v; want one entry", log, err)
+	}
+}
+
+func versions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v1 := version(1, "")
+	if _, err := s.Accept(ctx, v1, deliveries("ethereum"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	rogue := versionOf(v1.RecordID, 2, "")
+	if _, err := s.Accept(ctx, rogue, nil, audit()); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("other digest without supersedes = %v, want ErrConflict", err)
+	}
+	v2 := versionOf(v1.RecordID, 3, v1.Digest)
+	if _, err := s.Accept(ctx, v2, deliveries("ethereum"), audit()); err != nil {
+		t.Fatalf("proper new version: %v", err)
+	}
+	stale := versionOf(v1.RecordID, 4, v1.Digest)
+	if _, err := s.Accept(ctx, stale, nil, audit()); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("superseding a non-current version = %v, want ErrConflict", err)
+	}
+	orphan := version(5, digest("nothing"))
+	if _, err := s.Accept(ctx, orphan, nil, audit()); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("superseding an unknown record = %v, want ErrConflict", err)
+	}
+	d, err := s.Record(ctx, v1.RecordID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Current.Digest != v2.Digest || d.Current.Supersedes != v1.Digest || len(d.History) != 2 || d.History[0].Digest != v1.Digest {
+		t.Fatalf("after new version: current %s history %d", d.Current.Digest, len(d.History))
+	}
+	if len(d.Deliveries) != 2 {
+		t.Fatalf("deliveries of both versions: %+v", d.Deliveries)
+	}
+	// Re-accepting the old version is idempotent.
+	if res, err := s.Accept(ctx, v1, nil, audit()); err != nil || !res.Existing {
+		t.Fatalf("re-accepting v1 = %+v, %v", res, err)
+	}
+}
+
+func concurrentAccept(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	id := newID()
+	const n = 16
+	var wg sync.WaitGroup
+	results := make([]store.AcceptResult, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			// Half submit the same version, half conflicting ones.
+			content := 0
+			if i%2 == 1 {
+				content = i
+			}
+			results[i], errs[i] = s.Accept(ctx, versionOf(id, content, ""), deliveries("ethereum"), audit())
+		})
+	}
+	wg.Wait()
+	created := 0
+	for i := range n {
+		switch {
+		case errs[i] == nil && !results[i].Existing:
+			created++
+		case errs[i] == nil, errors.Is(errs[i], store.ErrConflict):
+		default:
+			t.Errorf("Accept %d: %v", i, errs[i])
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d concurrent Accepts created the record, want exactly 1", created)
+	}
+	d, err := s.Record(ctx, id)
+	if err != nil || len(d.History) != 1 || len(d.Deliveries) != 1 {
+		t.Fatalf("after concurrent accepts: %+v, %v", d, err)
+	}
+}

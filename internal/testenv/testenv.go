@@ -1,0 +1,26 @@
+// Package testenv decides what a test does when a service it needs
+// (PostgreSQL, NATS, Chromium, a ledger node) is missing: skip with a clear
+// message on a developer's machine, fail in CI (CI=true), where the
+// project's scripts must have provided it.
+package testenv
+
+import (
+	"os"
+	"testing"
+)
+
+// InCI reports whether the tests run in CI.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Need skips t (or fails it in CI) when err says a required service is
+// unavailable.
+func Need(t testing.TB, service string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if InCI() {
+		t.Fatalf("%s is required in CI but unavailable: %v", service, err)
+	}
+	t.Skipf("skipping: %s is unavailable (%v); CI=true makes this a failure", service, err)
+}

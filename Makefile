@@ -5,6 +5,7 @@ GO ?= go
 
 # The whole test suite (what .ci/run runs).
 test:
+	./scripts/ensure-services.sh
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 

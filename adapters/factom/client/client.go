@@ -64,7 +64,7 @@ type request struct {
 }
 
 type response struct {
-	Result json.RawMessage     `json:"result"`
+	Result json.RawMessage    `json:"result"`
 	Error  *protocol.RPCError `json:"error"`
 }
 

@@ -9,19 +9,23 @@ func errInvalidParams() *protocol.RPCError {
 func errInvalidParamsData(data string) *protocol.RPCError {
 	return protocol.NewRPCError(protocol.CodeInvalidParams, "Invalid params", data)
 }
-func errInvalidHash() *protocol.RPCError         { return errInvalidParamsData("Invalid Hash") }
-func errInvalidAddress() *protocol.RPCError      { return errInvalidParamsData("Invalid Address") }
-func errInvalidEntry() *protocol.RPCError        { return errInvalidParamsData("Invalid Entry") }
-func errInvalidCommitChain() *protocol.RPCError  { return errInvalidParamsData("Invalid Commit Chain") }
-func errInvalidCommitEntry() *protocol.RPCError  { return errInvalidParamsData("Invalid Commit Entry") }
-func errUnableToDecodeTx() *protocol.RPCError    { return errInvalidParamsData("Unable to decode the transaction") }
+func errInvalidHash() *protocol.RPCError        { return errInvalidParamsData("Invalid Hash") }
+func errInvalidAddress() *protocol.RPCError     { return errInvalidParamsData("Invalid Address") }
+func errInvalidEntry() *protocol.RPCError       { return errInvalidParamsData("Invalid Entry") }
+func errInvalidCommitChain() *protocol.RPCError { return errInvalidParamsData("Invalid Commit Chain") }
+func errInvalidCommitEntry() *protocol.RPCError { return errInvalidParamsData("Invalid Commit Entry") }
+func errUnableToDecodeTx() *protocol.RPCError {
+	return errInvalidParamsData("Unable to decode the transaction")
+}
 func errMethodNotFound() *protocol.RPCError {
 	return protocol.NewRPCError(protocol.CodeMethodNotFound, "Method not found", nil)
 }
 func errInvalidRequest() *protocol.RPCError {
 	return protocol.NewRPCError(protocol.CodeInvalidRequest, "Invalid Request", nil)
 }
-func errParse() *protocol.RPCError { return protocol.NewRPCError(protocol.CodeParseError, "Parse error", nil) }
+func errParse() *protocol.RPCError {
+	return protocol.NewRPCError(protocol.CodeParseError, "Parse error", nil)
+}
 func errInternal(data string) *protocol.RPCError {
 	var d any
 	if data != "" {

@@ -12,15 +12,15 @@ type state struct {
 	network uint32
 	rate    uint64
 
-	dblocks  []*dblockRec // by height
-	byKeyMR  map[protocol.Hash]*dblockRec
-	eblocks  map[protocol.Hash]*eblockRec // by KeyMR
-	chains   map[protocol.Hash]*eblockRec // chain id -> head entry block
+	dblocks []*dblockRec // by height
+	byKeyMR map[protocol.Hash]*dblockRec
+	eblocks map[protocol.Hash]*eblockRec // by KeyMR
+	chains  map[protocol.Hash]*eblockRec // chain id -> head entry block
 	// chainHashes holds SHA256d(chain id) of every sealed chain (chain
 	// commits name a chain by this hash).
 	chainHashes map[protocol.Hash]bool
-	entries  map[protocol.Hash]*entryRec  // entry hash -> entry (sealed or pending)
-	balances map[protocol.ECPublic]int64
+	entries     map[protocol.Hash]*entryRec // entry hash -> entry (sealed or pending)
+	balances    map[protocol.ECPublic]int64
 
 	commits     map[protocol.Hash]*commitRec // entry hash -> unrevealed or pending commit
 	commitsByTx map[protocol.Hash]*commitRec // commit tx id -> commit (kept once sealed)

@@ -57,12 +57,22 @@ func NewRPCError(code int, message string, data any) *RPCError {
 
 // Request and response bodies.
 type (
-	HashRequest    struct{ Hash string `json:"hash"` }
-	ChainIDRequest struct{ ChainID string `json:"chainid"` }
-	MessageRequest struct{ Message string `json:"message"` }
-	EntryRequest   struct{ Entry string `json:"entry"` }
-	AddressRequest struct{ Address string `json:"address"` }
-	KeyMRRequest   struct {
+	HashRequest struct {
+		Hash string `json:"hash"`
+	}
+	ChainIDRequest struct {
+		ChainID string `json:"chainid"`
+	}
+	MessageRequest struct {
+		Message string `json:"message"`
+	}
+	EntryRequest struct {
+		Entry string `json:"entry"`
+	}
+	AddressRequest struct {
+		Address string `json:"address"`
+	}
+	KeyMRRequest struct {
 		KeyMR string `json:"keymr"`
 		NoRaw bool   `json:"noraw,omitempty"`
 	}

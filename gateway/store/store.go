@@ -99,6 +99,8 @@ type Records interface {
 	// the stored version with Existing set. Another digest for a known id
 	// must supersede the current version, else ErrConflict.
 	Accept(ctx context.Context, v Version, deliveries []NewDelivery, audit AuditEntry) (AcceptResult, error)
+	// Version returns one stored version. ErrNotFound if absent.
+	Version(ctx context.Context, id string, digest schema.Digest) (Version, error)
 	// Record returns the current version of id, its history (oldest
 	// first) and the deliveries of every version.
 	Record(ctx context.Context, id string) (RecordDetail, error)
@@ -143,6 +145,10 @@ type Outbox interface {
 	// other keeps the delivery for another attempt at d.NextAttempt.
 	// ErrLeaseLost if owner no longer holds the lease.
 	Update(ctx context.Context, owner string, d Delivery) error
+	// Progress records a state change (such as submitted, before a ledger
+	// write) on a delivery leased to owner, keeping the lease.
+	// ErrLeaseLost if owner no longer holds the lease.
+	Progress(ctx context.Context, owner string, d Delivery) error
 	// Deliveries lists the deliveries of one version.
 	Deliveries(ctx context.Context, id string, digest schema.Digest) ([]Delivery, error)
 	// Counts reports how many deliveries are in each state.

@@ -91,6 +91,15 @@ func (s *Store) Claim(ctx context.Context, owner string, n int, lease time.Durat
 
 // Update implements store.Outbox.
 func (s *Store) Update(ctx context.Context, owner string, d store.Delivery) error {
+	return s.update(ctx, owner, d, true)
+}
+
+// Progress implements store.Outbox.
+func (s *Store) Progress(ctx context.Context, owner string, d store.Delivery) error {
+	return s.update(ctx, owner, d, false)
+}
+
+func (s *Store) update(ctx context.Context, owner string, d store.Delivery, release bool) error {
 	var receipt any
 	if d.Receipt != nil {
 		b, err := json.Marshal(d.Receipt)
@@ -104,7 +113,11 @@ func (s *Store) Update(ctx context.Context, owner string, d store.Delivery) erro
 	if d.NextAttempt.IsZero() {
 		next = now
 	}
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?, lease_owner = NULL, lease_until = NULL
+	lease := ``
+	if release {
+		lease = `, lease_owner = NULL, lease_until = NULL`
+	}
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?`+lease+`
 		WHERE record_id = ? AND digest = ? AND ledger = ? AND lease_owner = ? AND lease_until >= ?`),
 		d.State, d.Attempts, next, d.Error, receipt, now, d.RecordID, string(d.Digest), d.Ledger, owner, now)
 	if err != nil {

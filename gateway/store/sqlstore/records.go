@@ -107,6 +107,15 @@ func dedupe(xs []string) []string {
 	return out
 }
 
+// Version implements store.Records.
+func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT `+versionCols+` FROM versions v WHERE v.record_id = ? AND v.digest = ?`), id, string(digest)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("record %s version %s: %w", id, digest, store.ErrNotFound)
+	}
+	return v, err
+}
+
 // Record implements store.Records.
 func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, error) {
 	var d store.RecordDetail

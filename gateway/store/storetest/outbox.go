@@ -44,6 +44,18 @@ func outboxLeases(t *testing.T, s store.Store) {
 	if b := mine(claimAll(t, s, "worker-b", time.Minute)); len(b) != 0 {
 		t.Fatalf("worker-b claimed leased deliveries: %+v", b)
 	}
+	// Progress keeps the lease: nobody else can claim it meanwhile.
+	prog := a[0]
+	prog.State = store.StateSubmitted
+	if err := s.Progress(ctx, "worker-a", prog); err != nil {
+		t.Fatal(err)
+	}
+	if b := mine(claimAll(t, s, "worker-b", time.Minute)); len(b) != 0 {
+		t.Fatalf("worker-b claimed a delivery still leased after Progress: %+v", b)
+	}
+	if err := s.Progress(ctx, "worker-b", prog); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("Progress by a non-owner = %v, want ErrLeaseLost", err)
+	}
 	// Worker a submits one: it comes back when due.
 	d := a[0]
 	d.State, d.Attempts, d.NextAttempt = store.StateSubmitted, 1, time.Now().Add(-time.Second)

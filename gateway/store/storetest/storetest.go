@@ -140,6 +140,12 @@ func acceptAndRead(t *testing.T, s store.Store) {
 			t.Fatalf("delivery = %+v", del)
 		}
 	}
+	if got, err := s.Version(ctx, v.RecordID, v.Digest); err != nil || string(got.Canonical) != string(v.Canonical) || got.Seq != res.Version.Seq {
+		t.Fatalf("Version = %+v, %v", got, err)
+	}
+	if _, err := s.Version(ctx, v.RecordID, digest("other")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Version(unknown digest) = %v, want ErrNotFound", err)
+	}
 	if _, err := s.Record(ctx, newID()); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Record(unknown) = %v, want ErrNotFound", err)
 	}

@@ -1,0 +1,278 @@
+// Package relay delivers accepted record versions from the outbox to
+// their ledgers: a pool of workers claims due deliveries, writes them
+// through the ledger adapters, retries with exponential backoff and
+// jitter, and records each outcome.
+//
+// Exactly one effect per ledger across crashes rests on two facts: a
+// delivery is leased to one worker at a time (an expired lease passes to
+// another), and adapters write idempotently per (record id, digest), so a
+// write repeated after a crash finds the first one and makes no second.
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// Store is what the relay needs from the store.
+type Store interface {
+	store.Outbox
+	Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error)
+	AppendAudit(ctx context.Context, e store.AuditEntry) error
+}
+
+// Change reports a delivery's new state (for events and metrics).
+type Change struct {
+	Delivery store.Delivery
+	Previous string // the state before
+}
+
+// Relay moves deliveries to ledgers.
+type Relay struct {
+	store   Store
+	reg     *schema.Registry
+	ledgers map[string]adapters.Adapter
+	owner   string
+
+	workers      int
+	batch        int
+	lease        time.Duration
+	poll         time.Duration
+	confirmPoll  time.Duration
+	writeTimeout time.Duration
+	backoffBase  time.Duration
+	backoffMax   time.Duration
+	maxAttempts  int
+	log          *slog.Logger
+	onChange     func(Change)
+	now          func() time.Time
+}
+
+// Option configures a Relay.
+type Option func(*Relay)
+
+// WithWorkers sets the number of concurrent deliveries (default 8).
+func WithWorkers(n int) Option { return func(r *Relay) { r.workers = n } }
+
+// WithLease sets how long a claimed delivery stays reserved (default 1 min).
+func WithLease(d time.Duration) Option { return func(r *Relay) { r.lease = d } }
+
+// WithPoll sets how often an idle relay looks for work (default 200 ms).
+func WithPoll(d time.Duration) Option { return func(r *Relay) { r.poll = d } }
+
+// WithConfirmPoll sets how often committed writes are re-checked for
+// confirmations (default 2 s).
+func WithConfirmPoll(d time.Duration) Option { return func(r *Relay) { r.confirmPoll = d } }
+
+// WithBackoff sets the retry delay: base doubled per attempt, capped at
+// max, with jitter (defaults 500 ms and 5 min).
+func WithBackoff(base, max time.Duration) Option {
+	return func(r *Relay) { r.backoffBase, r.backoffMax = base, max }
+}
+
+// WithMaxAttempts sets after how many failed attempts a delivery is given
+// up as failed (default 50).
+func WithMaxAttempts(n int) Option { return func(r *Relay) { r.maxAttempts = n } }
+
+// WithWriteTimeout bounds one ledger write (default 2 min).
+func WithWriteTimeout(d time.Duration) Option { return func(r *Relay) { r.writeTimeout = d } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(r *Relay) { r.log = l } }
+
+// WithOwner names this relay instance in leases (default random).
+func WithOwner(name string) Option { return func(r *Relay) { r.owner = name } }
+
+// OnChange calls fn after every delivery state change is stored.
+func OnChange(fn func(Change)) Option { return func(r *Relay) { r.onChange = fn } }
+
+// New returns a relay writing through the named ledger adapters.
+func New(s Store, reg *schema.Registry, ledgers map[string]adapters.Adapter, opts ...Option) *Relay {
+	r := &Relay{
+		store: s, reg: reg, ledgers: ledgers,
+		owner:   fmt.Sprintf("relay-%08x", rand.Uint32()),
+		workers: 8, batch: 32, lease: time.Minute, poll: 200 * time.Millisecond, confirmPoll: 2 * time.Second,
+		writeTimeout: 2 * time.Minute, backoffBase: 500 * time.Millisecond, backoffMax: 5 * time.Minute,
+		maxAttempts: 50, log: slog.Default(), onChange: func(Change) {}, now: time.Now,
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.batch < r.workers {
+		r.batch = r.workers
+	}
+	return r
+}
+
+// Run delivers until ctx is cancelled; it then waits for the deliveries
+// in flight and returns nil.
+func (r *Relay) Run(ctx context.Context) error {
+	work := make(chan store.Delivery)
+	var wg sync.WaitGroup
+	for range r.workers {
+		wg.Go(func() {
+			for d := range work {
+				r.process(context.WithoutCancel(ctx), d)
+			}
+		})
+	}
+	defer func() {
+		close(work)
+		wg.Wait()
+	}()
+	for ctx.Err() == nil {
+		ds, err := r.store.Claim(ctx, r.owner, r.batch, r.lease)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			r.log.Error("relay: claim", "err", err)
+			sleep(ctx, r.poll)
+			continue
+		}
+		for _, d := range ds {
+			select {
+			case work <- d:
+			case <-ctx.Done():
+				// Unsent claims come back when their lease expires.
+				return nil
+			}
+		}
+		if len(ds) == 0 {
+			sleep(ctx, r.poll)
+		}
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// backoff returns the delay before attempt n+1: base·2^(n-1), capped,
+// with "equal jitter" (between half and all of it).
+func (r *Relay) backoff(attempts int) time.Duration {
+	d := r.backoffBase
+	for i := 1; i < attempts && d < r.backoffMax; i++ {
+		d *= 2
+	}
+	if d > r.backoffMax {
+		d = r.backoffMax
+	}
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+// process makes one attempt at one delivery and stores the outcome.
+func (r *Relay) process(ctx context.Context, d store.Delivery) {
+	prev := d.State
+	next, err := r.attempt(ctx, d)
+	if err != nil {
+		r.log.Error("relay: attempt", "record", d.RecordID, "ledger", d.Ledger, "err", err)
+		return
+	}
+	if err := r.store.Update(ctx, r.owner, next); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			r.log.Warn("relay: lease lost; another worker has the delivery", "record", d.RecordID, "ledger", d.Ledger)
+		} else {
+			r.log.Error("relay: store outcome", "record", d.RecordID, "ledger", d.Ledger, "err", err)
+		}
+		return
+	}
+	if next.State != prev {
+		_ = r.store.AppendAudit(ctx, store.AuditEntry{Actor: r.owner, Action: "delivery." + next.State, RecordID: d.RecordID,
+			Detail: fmt.Sprintf("%s %s %s", d.Ledger, d.Digest, next.Error)})
+		r.onChange(Change{Delivery: next, Previous: prev})
+	}
+}
+
+// attempt computes the delivery's next state. A non-nil error means the
+// outcome could not be stored safely (the lease was lost); the delivery
+// is left for its next claim.
+func (r *Relay) attempt(ctx context.Context, d store.Delivery) (store.Delivery, error) {
+	a, ok := r.ledgers[d.Ledger]
+	if !ok {
+		return r.fail(d, fmt.Sprintf("ledger %q is not configured", d.Ledger)), nil
+	}
+	v, err := r.store.Version(ctx, d.RecordID, d.Digest)
+	if err != nil {
+		return r.retry(d, fmt.Errorf("load version: %w", err)), nil
+	}
+	rec, err := r.reg.Validate(v.Canonical)
+	if err != nil {
+		return r.fail(d, "stored record no longer validates: "+err.Error()), nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, r.writeTimeout)
+	defer cancel()
+
+	// A write whose outcome is unknown, or a committed one awaiting
+	// confirmations: ask the ledger first.
+	if d.State == store.StateSubmitted || d.State == store.StateCommitted {
+		rc, err := a.Receipt(wctx, d.RecordID, d.Digest)
+		switch {
+		case err == nil:
+			return r.landed(d, rc), nil
+		case !errors.Is(err, adapters.ErrNotFound):
+			return r.retry(d, err), nil
+		}
+		// Not on the ledger (never landed, or reorganised away): write.
+	}
+	// Record that the write is in flight before making it: after a crash
+	// the outcome is then known to be uncertain.
+	d.State, d.Attempts = store.StateSubmitted, d.Attempts+1
+	if err := r.store.Progress(ctx, r.owner, d); err != nil {
+		return d, err
+	}
+	rc, err := a.Write(wctx, rec, d.Policy)
+	var rej *adapters.RejectedError
+	switch {
+	case err == nil:
+		return r.landed(d, rc), nil
+	case errors.As(err, &rej):
+		return r.fail(d, rej.Error()), nil
+	case errors.Is(err, adapters.ErrUnavailable):
+		d.State = store.StatePending // certainly not applied
+		return r.retry(d, err), nil
+	default:
+		return r.retry(d, err), nil // outcome unknown: stays submitted
+	}
+}
+
+func (r *Relay) landed(d store.Delivery, rc adapters.Receipt) store.Delivery {
+	d.Receipt, d.Error = &rc, ""
+	if rc.Status == adapters.StatusConfirmed {
+		d.State = store.StateConfirmed
+	} else {
+		d.State = store.StateCommitted
+		d.NextAttempt = r.now().Add(r.confirmPoll)
+	}
+	return d
+}
+
+func (r *Relay) retry(d store.Delivery, err error) store.Delivery {
+	d.Error = err.Error()
+	if d.Attempts >= r.maxAttempts {
+		return r.fail(d, fmt.Sprintf("gave up after %d attempts: %v", d.Attempts, err))
+	}
+	d.NextAttempt = r.now().Add(r.backoff(d.Attempts))
+	return d
+}
+
+func (r *Relay) fail(d store.Delivery, reason string) store.Delivery {
+	d.State, d.Error = store.StateFailed, reason
+	return d
+}

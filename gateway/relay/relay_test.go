@@ -1,0 +1,274 @@
+package relay_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/adapters/memory"
+	"github.com/ledgergate/ledgergate/conformance"
+	"github.com/ledgergate/ledgergate/gateway/ingest"
+	"github.com/ledgergate/ledgergate/gateway/relay"
+	"github.com/ledgergate/ledgergate/gateway/routing"
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+type env struct {
+	store   *sqlstore.Store
+	in      *ingest.Ingestor
+	ledgers map[string]*memory.Ledger
+	who     ingest.Submitter
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lg.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	r, err := routing.New([]routing.Route{{Name: "all", Targets: []routing.Target{
+		{Ledger: "a", Disclosure: adapters.DisclosureFull},
+		{Ledger: "b", Disclosure: adapters.DisclosureDigest},
+	}}}, []string{"a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{
+		store: s, in: ingest.New(schema.Default(), s, r),
+		ledgers: map[string]*memory.Ledger{"a": memory.NewLedger(), "b": memory.NewLedger()},
+		who:     ingest.Submitter{Partner: "sensor-co", Issuer: "urn:gln:0614141000005"},
+	}
+}
+
+// submit stores n fresh sensor readings and returns their ids.
+func (e *env) submit(t *testing.T, n int) []string {
+	t.Helper()
+	base, _ := schema.ExampleOf(schema.TypeSensorReading, "minimal")
+	var ids []string
+	for range n {
+		var doc map[string]any
+		_ = json.Unmarshal(base, &doc)
+		doc["id"] = conformance.NewRecordID()
+		b, _ := json.Marshal(doc)
+		res, err := e.in.Submit(context.Background(), e.who, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Record.ID)
+	}
+	return ids
+}
+
+func (e *env) adapters(wrap func(string, adapters.Adapter) adapters.Adapter) map[string]adapters.Adapter {
+	out := map[string]adapters.Adapter{}
+	for name, l := range e.ledgers {
+		var a adapters.Adapter = memory.New(l)
+		if wrap != nil {
+			a = wrap(name, a)
+		}
+		out[name] = a
+	}
+	return out
+}
+
+func run(t *testing.T, r *relay.Relay) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = r.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
+// waitAll waits until every delivery is in a final state.
+func (e *env) waitAll(t *testing.T) map[string]int {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := e.store.Counts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c[store.StatePending]+c[store.StateSubmitted]+c[store.StateCommitted] == 0 {
+			return c
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c, _ := e.store.Counts(context.Background())
+	t.Fatalf("deliveries not final within 60s: %v", c)
+	return nil
+}
+
+func fast() []relay.Option {
+	return []relay.Option{relay.WithPoll(5 * time.Millisecond), relay.WithBackoff(5*time.Millisecond, 50*time.Millisecond), relay.WithWorkers(4)}
+}
+
+func TestEveryRecordReachesEveryLedgerOnce(t *testing.T) {
+	e := newEnv(t)
+	ids := e.submit(t, 40)
+	stop := run(t, relay.New(e.store, schema.Default(), e.adapters(nil), fast()...))
+	counts := e.waitAll(t)
+	stop()
+	if counts[store.StateConfirmed] != 80 {
+		t.Fatalf("counts = %v, want 80 confirmed", counts)
+	}
+	for name, l := range e.ledgers {
+		if l.Writes() != 40 {
+			t.Errorf("ledger %s has %d writes, want 40", name, l.Writes())
+		}
+	}
+	d, err := e.store.Record(context.Background(), ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, del := range d.Deliveries {
+		if del.Receipt == nil || del.Receipt.TxID == "" || del.Attempts != 1 {
+			t.Fatalf("delivery = %+v", del)
+		}
+	}
+	log, _ := e.store.AuditLog(context.Background(), ids[0], 10)
+	var actions []string
+	for _, a := range log {
+		actions = append(actions, a.Action)
+	}
+	if len(actions) < 3 {
+		t.Fatalf("audit trail = %v", actions)
+	}
+}
+
+func TestUnavailableLedgerIsRetried(t *testing.T) {
+	e := newEnv(t)
+	e.ledgers["a"].SetDown(true)
+	e.submit(t, 5)
+	stop := run(t, relay.New(e.store, schema.Default(), e.adapters(nil), fast()...))
+	defer stop()
+	// Ledger b fills up while a is down; a's deliveries wait pending.
+	deadline := time.Now().Add(30 * time.Second)
+	for e.ledgers["b"].Writes() < 5 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	c, err := e.store.Counts(context.Background())
+	if err != nil || c[store.StatePending]+c[store.StateSubmitted] != 5 || e.ledgers["a"].Writes() != 0 {
+		t.Fatalf("while ledger a is down: counts %v (%v), writes %d", c, err, e.ledgers["a"].Writes())
+	}
+	e.ledgers["a"].SetDown(false)
+	counts := e.waitAll(t)
+	if counts[store.StateConfirmed] != 10 || e.ledgers["a"].Writes() != 5 {
+		t.Fatalf("after recovery: %v, ledger a writes %d", counts, e.ledgers["a"].Writes())
+	}
+}
+
+// unknownOutcome applies writes but reports a generic error (a timeout
+// after sending, say) the first time for each record.
+type unknownOutcome struct {
+	adapters.Adapter
+	seen  map[string]bool
+	count atomic.Int64
+}
+
+func (u *unknownOutcome) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	rc, err := u.Adapter.Write(ctx, rec, p)
+	if err == nil && !u.seen[rec.ID] {
+		u.seen[rec.ID] = true
+		u.count.Add(1)
+		return adapters.Receipt{}, errors.New("connection reset after send")
+	}
+	return rc, err
+}
+
+func TestUnknownOutcomeIsResolvedWithoutASecondWrite(t *testing.T) {
+	e := newEnv(t)
+	e.submit(t, 6)
+	var uo *unknownOutcome
+	ads := e.adapters(func(name string, a adapters.Adapter) adapters.Adapter {
+		if name == "a" {
+			uo = &unknownOutcome{Adapter: a, seen: map[string]bool{}}
+			return uo
+		}
+		return a
+	})
+	stop := run(t, relay.New(e.store, schema.Default(), ads, append(fast(), relay.WithWorkers(1))...))
+	counts := e.waitAll(t)
+	stop()
+	if counts[store.StateConfirmed] != 12 || uo.count.Load() != 6 {
+		t.Fatalf("counts %v, unknown outcomes %d", counts, uo.count.Load())
+	}
+	if w := e.ledgers["a"].Writes(); w != 6 {
+		t.Fatalf("ledger a has %d writes, want 6 (no second write after an unknown outcome)", w)
+	}
+}
+
+func TestRejectionFailsWithReason(t *testing.T) {
+	e := newEnv(t)
+	ids := e.submit(t, 1)
+	// Someone wrote another version of the same id to ledger a directly.
+	v, _ := e.store.Record(context.Background(), ids[0])
+	var doc map[string]any
+	_ = json.Unmarshal(v.Current.Canonical, &doc)
+	doc["value"] = "99"
+	b, _ := json.Marshal(doc)
+	other, err := schema.Default().Validate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := memory.New(e.ledgers["a"]).Write(context.Background(), other, adapters.Policy{Disclosure: adapters.DisclosureFull}); err != nil {
+		t.Fatal(err)
+	}
+	stop := run(t, relay.New(e.store, schema.Default(), e.adapters(nil), fast()...))
+	e.waitAll(t)
+	stop()
+	d, _ := e.store.Record(context.Background(), ids[0])
+	for _, del := range d.Deliveries {
+		switch del.Ledger {
+		case "a":
+			if del.State != store.StateFailed || del.Error == "" {
+				t.Fatalf("conflicting ledger: %+v", del)
+			}
+		case "b":
+			if del.State != store.StateConfirmed {
+				t.Fatalf("other ledger: %+v", del)
+			}
+		}
+	}
+}
+
+func TestTwoRelaysShareTheOutbox(t *testing.T) {
+	e := newEnv(t)
+	e.submit(t, 30)
+	ads := e.adapters(nil)
+	stop1 := run(t, relay.New(e.store, schema.Default(), ads, append(fast(), relay.WithOwner("r1"))...))
+	stop2 := run(t, relay.New(e.store, schema.Default(), ads, append(fast(), relay.WithOwner("r2"))...))
+	counts := e.waitAll(t)
+	stop1()
+	stop2()
+	if counts[store.StateConfirmed] != 60 {
+		t.Fatalf("counts = %v", counts)
+	}
+	for name, l := range e.ledgers {
+		if l.Writes() != 30 {
+			t.Errorf("ledger %s: %d writes, want 30", name, l.Writes())
+		}
+	}
+}
+
+func TestGiveUpAfterMaxAttempts(t *testing.T) {
+	e := newEnv(t)
+	e.ledgers["a"].SetDown(true)
+	ids := e.submit(t, 1)
+	stop := run(t, relay.New(e.store, schema.Default(), e.adapters(nil), append(fast(), relay.WithMaxAttempts(3))...))
+	e.waitAll(t)
+	stop()
+	d, _ := e.store.Record(context.Background(), ids[0])
+	for _, del := range d.Deliveries {
+		if del.Ledger == "a" && (del.State != store.StateFailed || del.Attempts != 3) {
+			t.Fatalf("delivery to the down ledger: %+v", del)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package ethereum_test
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
@@ -58,7 +59,7 @@ func TestBenchAnvil(t *testing.T) {
 	var out strings.Builder
 	fmt.Fprintf(&out, "anvil %s, %s; %d records per mode, %d concurrent writers, one key, confirmations 1\n\n", anvil.Version, mining, n, writers)
 	fmt.Fprintf(&out, "| disclosure | records/s | p50 to inclusion | p99 to inclusion | gas/record (mean) | disclosed bytes/record |\n|---|---|---|---|---|---|\n")
-	for _, p := range []adapters.Policy{digest, redacted, full} {
+	for _, p := range benchPolicies() {
 		recs := make([]*schema.Record, n)
 		for i := range recs {
 			recs[i] = m.make()
@@ -114,4 +115,18 @@ func TestBenchAnvil(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// benchPolicies are the disclosure modes to measure, in order
+// (LEDGERGATE_BENCH_MODES, e.g. "full,digest"; default digest,redacted,full).
+func benchPolicies() []adapters.Policy {
+	all := map[string]adapters.Policy{"digest": digest, "redacted": redacted, "full": full}
+	names := strings.Split(cmp.Or(os.Getenv("LEDGERGATE_BENCH_MODES"), "digest,redacted,full"), ",")
+	var out []adapters.Policy
+	for _, n := range names {
+		if p, ok := all[strings.TrimSpace(n)]; ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }

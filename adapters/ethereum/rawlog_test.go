@@ -92,7 +92,7 @@ func TestRawEventLogAnvil(t *testing.T) {
 		if fields["disclosure"] != wantCode {
 			t.Fatalf("%s: disclosure %v, want %d", id, fields["disclosure"], wantCode)
 		}
-		if (fields["supersedes"] != [32]byte{}) {
+		if fields["supersedes"] != [32]byte{} {
 			t.Fatalf("%s: supersedes %x, want zero", id, fields["supersedes"])
 		}
 		// The block the log names is canonical.

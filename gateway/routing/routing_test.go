@@ -30,7 +30,9 @@ func TestDeliveries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := func(d adapters.Disclosure, f ...string) adapters.Policy { return adapters.Policy{Disclosure: d, PublicFields: f} }
+	p := func(d adapters.Disclosure, f ...string) adapters.Policy {
+		return adapters.Policy{Disclosure: d, PublicFields: f}
+	}
 	cases := []struct {
 		partner, typ string
 		want         []store.NewDelivery
@@ -63,4 +65,3 @@ func TestInvalidRoutes(t *testing.T) {
 		}
 	}
 }
-

@@ -28,7 +28,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	ops := []op{
 		{"submit own issuer (A)", "POST", "/v1/records", func() []byte { return sensor(t) }},
-		{"submit as B's issuer", "POST", "/v1/records", func() []byte { return record(t, schema.TypeCertificateOfOrigin, func(d map[string]any) { d["issuer"] = map[string]any{"id": "did:web:northsteel.example", "role": "exporter"} }) }},
+		{"submit as B's issuer", "POST", "/v1/records", func() []byte {
+			return record(t, schema.TypeCertificateOfOrigin, func(d map[string]any) {
+				d["issuer"] = map[string]any{"id": "did:web:northsteel.example", "role": "exporter"}
+			})
+		}},
 		{"read A's record", "GET", path, nil},
 		{"list", "GET", "/v1/records", nil},
 		{"ledgers", "GET", "/v1/ledgers", nil},

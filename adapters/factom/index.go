@@ -39,16 +39,16 @@ type index struct {
 
 	syncMu sync.Mutex // one scan at a time
 
-	mu        sync.Mutex
-	next      uint32 // next height to scan
-	top       int64  // last height seen by a scan (-1: none)
-	chains    map[protocol.Hash]chainInfo
-	foreign   map[protocol.Hash]bool
-	heads     map[string]*version // id -> current version
-	versions  map[string]*version // id + "\x00" + digest -> version
-	byEntry   map[protocol.Hash]*version
-	events    []*version           // accepted versions in ledger order
-	local     map[protocol.Hash]*protocol.Entry // entries this adapter wrote (no need to fetch)
+	mu       sync.Mutex
+	next     uint32 // next height to scan
+	top      int64  // last height seen by a scan (-1: none)
+	chains   map[protocol.Hash]chainInfo
+	foreign  map[protocol.Hash]bool
+	heads    map[string]*version // id -> current version
+	versions map[string]*version // id + "\x00" + digest -> version
+	byEntry  map[protocol.Hash]*version
+	events   []*version                        // accepted versions in ledger order
+	local    map[protocol.Hash]*protocol.Entry // entries this adapter wrote (no need to fetch)
 }
 
 func newIndex(ns string, start uint32) *index {

@@ -38,7 +38,10 @@ type app struct {
 	configPath     string
 	typeSchemas    []string
 	maxSize        int
+	url, apiKey    string // client commands
 }
+
+func asErr(err error, target **exitError) bool { return errors.As(err, target) }
 
 // registry builds the schema registry from --config, --type-schema and
 // --max-size.
@@ -88,7 +91,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pf.StringArrayVar(&a.typeSchemas, "type-schema", nil, "JSON Schema file of a deployment-specific record type (repeatable)")
 	pf.IntVar(&a.maxSize, "max-size", 0, "largest accepted record in bytes (default 1 MiB)")
 
-	root.AddCommand(a.schemaCmd(), a.versionCmd())
+	pf.StringVar(&a.url, "url", "", "gateway URL for client commands (default $LEDGERGATE_URL or http://127.0.0.1:8080)")
+	pf.StringVar(&a.apiKey, "api-key", "", "API key for client commands (default $LEDGERGATE_API_KEY)")
+
+	root.AddCommand(a.schemaCmd(), a.versionCmd(), a.serveCmd(), a.configCmd(), a.keysCmd(),
+		a.submitCmd(), a.getCmd(), a.listCmd())
 
 	err := root.Execute()
 	if err == nil {

@@ -3,6 +3,7 @@ package config
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -10,14 +11,71 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/ledgergate/ledgergate/gateway/auth"
+	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/schema"
 	"go.yaml.in/yaml/v3"
 )
 
-// Config is the whole configuration file.
+// Config is the whole configuration file. `ledgergate config init`
+// writes an annotated example (example.yaml in this package).
 type Config struct {
+	// Listen is the API's address (default 127.0.0.1:8080).
+	Listen string `yaml:"listen"`
+	TLS    TLS    `yaml:"tls"`
+	Store  Store  `yaml:"store"`
 	Schema Schema `yaml:"schema"`
+	// Ledgers are the ledgers the gateway writes to.
+	Ledgers  []Ledger        `yaml:"ledgers"`
+	Routes   []routing.Route `yaml:"routes"`
+	Accounts []auth.Account  `yaml:"accounts"`
+	Relay    Relay           `yaml:"relay"`
+	Log      Log             `yaml:"log"`
+	// ShutdownTimeout bounds graceful shutdown (default 30s).
+	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
+	// RequestTimeout bounds each API request (default 30s).
+	RequestTimeout time.Duration `yaml:"requestTimeout"`
+}
+
+// TLS enables HTTPS and, with ClientCA, mutual TLS.
+type TLS struct {
+	Cert     string `yaml:"cert"`
+	Key      string `yaml:"key"`
+	ClientCA string `yaml:"clientCA"`
+}
+
+// Store selects the database.
+type Store struct {
+	Driver string `yaml:"driver"` // sqlite (default) or postgres
+	// DSN is the SQLite file path or the PostgreSQL URL.
+	DSN string `yaml:"dsn"`
+}
+
+// Ledger configures one ledger adapter.
+type Ledger struct {
+	Name string `yaml:"name"`
+	Kind string `yaml:"kind"` // memory, ethereum
+	// Ethereum settings (kind ethereum).
+	RPC           string `yaml:"rpc"`
+	KeyFile       string `yaml:"keyFile"` // hex private key; or LEDGERGATE_LEDGER_<NAME>_KEY
+	Registry      string `yaml:"registry"`
+	Deploy        bool   `yaml:"deploy"` // deploy a new registry when Registry is empty
+	Confirmations uint64 `yaml:"confirmations"`
+}
+
+// Relay tunes the relay.
+type Relay struct {
+	Workers     int           `yaml:"workers"`
+	MaxAttempts int           `yaml:"maxAttempts"`
+	Lease       time.Duration `yaml:"lease"`
+}
+
+// Log configures structured logs.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // json (default) or text
 }
 
 // Schema configures the record-type registry.
@@ -46,10 +104,22 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrInvalid, err)
 	}
 	dir := filepath.Dir(path)
-	for i, t := range c.Schema.Types {
-		if !filepath.IsAbs(t) {
-			c.Schema.Types[i] = filepath.Join(dir, t)
+	rel := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
 		}
+	}
+	for i := range c.Schema.Types {
+		rel(&c.Schema.Types[i])
+	}
+	rel(&c.TLS.Cert)
+	rel(&c.TLS.Key)
+	rel(&c.TLS.ClientCA)
+	for i := range c.Ledgers {
+		rel(&c.Ledgers[i].KeyFile)
+	}
+	if c.Store.Driver == "" || c.Store.Driver == "sqlite" {
+		rel(&c.Store.DSN)
 	}
 	if err := c.ApplyEnv(os.Getenv); err != nil {
 		return nil, err
@@ -58,9 +128,19 @@ func Load(path string) (*Config, error) {
 }
 
 // ApplyEnv overrides settings from environment variables:
-// LEDGERGATE_SCHEMA_MAX_SIZE (bytes) and LEDGERGATE_SCHEMA_TYPES (a
-// comma-separated list of schema files, appended to the configured ones).
+// LEDGERGATE_LISTEN, LEDGERGATE_STORE_DRIVER, LEDGERGATE_STORE_DSN,
+// LEDGERGATE_LOG_LEVEL, LEDGERGATE_SCHEMA_MAX_SIZE (bytes) and
+// LEDGERGATE_SCHEMA_TYPES (a comma-separated list of schema files,
+// appended to the configured ones).
 func (c *Config) ApplyEnv(getenv func(string) string) error {
+	for name, dst := range map[string]*string{
+		"LEDGERGATE_LISTEN": &c.Listen, "LEDGERGATE_STORE_DRIVER": &c.Store.Driver,
+		"LEDGERGATE_STORE_DSN": &c.Store.DSN, "LEDGERGATE_LOG_LEVEL": &c.Log.Level,
+	} {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
 	if v := getenv("LEDGERGATE_SCHEMA_MAX_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
@@ -98,3 +178,94 @@ func (s Schema) Registry() (*schema.Registry, error) {
 	}
 	return reg, nil
 }
+
+// Defaults fills in unset settings.
+func (c *Config) Defaults() {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.Store.Driver == "" {
+		c.Store.Driver = "sqlite"
+	}
+	if c.Store.DSN == "" && c.Store.Driver == "sqlite" {
+		c.Store.DSN = "ledgergate.db"
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = 30 * time.Second
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "json"
+	}
+}
+
+// Validate reports every problem with the configuration at once.
+func (c *Config) Validate() error {
+	var errs []error
+	switch c.Store.Driver {
+	case "sqlite", "postgres":
+	default:
+		errs = append(errs, fmt.Errorf("store.driver %q: want sqlite or postgres", c.Store.Driver))
+	}
+	if c.Store.DSN == "" {
+		errs = append(errs, fmt.Errorf("store.dsn: required"))
+	}
+	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
+		errs = append(errs, fmt.Errorf("tls: cert and key go together"))
+	}
+	if c.TLS.ClientCA != "" && c.TLS.Cert == "" {
+		errs = append(errs, fmt.Errorf("tls.clientCA: mutual TLS needs tls.cert and tls.key"))
+	}
+	names := map[string]bool{}
+	for i, l := range c.Ledgers {
+		where := fmt.Sprintf("ledgers[%d] (%s)", i, l.Name)
+		if l.Name == "" {
+			errs = append(errs, fmt.Errorf("%s: name is required", where))
+		}
+		if names[l.Name] {
+			errs = append(errs, fmt.Errorf("%s: duplicate name", where))
+		}
+		names[l.Name] = true
+		switch l.Kind {
+		case "memory":
+		case "ethereum":
+			if l.RPC == "" {
+				errs = append(errs, fmt.Errorf("%s: rpc is required", where))
+			}
+			if l.Registry == "" && !l.Deploy {
+				errs = append(errs, fmt.Errorf("%s: set registry (the contract address) or deploy: true", where))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: kind %q: want memory or ethereum", where, l.Kind))
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log.level %q: want debug, info, warn or error", c.Log.Level))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
+	}
+	return nil
+}
+
+// LedgerNames lists the configured ledger names.
+func (c *Config) LedgerNames() []string {
+	var out []string
+	for _, l := range c.Ledgers {
+		out = append(out, l.Name)
+	}
+	return out
+}
+
+//go:embed example.yaml
+var example []byte
+
+// Example returns the annotated example configuration.
+func Example() []byte { return append([]byte(nil), example...) }

@@ -34,15 +34,15 @@ import (
 
 // Gateway is a configured, runnable gateway.
 type Gateway struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	Store    store.Store
-	Registry *schema.Registry
-	Ingest   *ingest.Ingestor
-	relay    *relay.Relay
-	api      *api.Server
-	ledgers  map[string]adapters.Adapter
-	closers  []func()
+	cfg       *config.Config
+	log       *slog.Logger
+	Store     store.Store
+	Registry  *schema.Registry
+	Ingest    *ingest.Ingestor
+	relay     *relay.Relay
+	api       *api.Server
+	ledgers   map[string]adapters.Adapter
+	closers   []func()
 	listener  net.Listener
 	started   chan struct{}
 	closeOnce sync.Once

@@ -35,18 +35,19 @@ func envInt(name string, def int) int {
 //
 //	LEDGERGATE_BENCH_N        records per disclosure mode (default 300)
 //	LEDGERGATE_BENCH_WRITERS  concurrent writers (default 32)
-//	LEDGERGATE_BENCH_BLOCK    anvil block time in seconds (default 0: automine)
+//	LEDGERGATE_BENCH_BLOCK_MS anvil block time in ms (default 0: automine)
+//	LEDGERGATE_BENCH_MODES    disclosure modes, e.g. full,digest
 func TestBenchAnvil(t *testing.T) {
 	if os.Getenv("LEDGERGATE_BENCH") != "1" {
 		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
 	}
 	n := envInt("LEDGERGATE_BENCH_N", 300)
 	writers := envInt("LEDGERGATE_BENCH_WRITERS", 32)
-	block := time.Duration(envInt("LEDGERGATE_BENCH_BLOCK", 0)) * time.Second
+	block := time.Duration(envInt("LEDGERGATE_BENCH_BLOCK_MS", 0)) * time.Millisecond
 	node := startAnvil(t, anvil.Options{BlockTime: block})
 	ctx := testCtx(t, 10*time.Minute)
 	c := dialAnvil(t, node)
-	a, err := ethereum.New(ctx, c, anvilRegistry(t, ctx, node, c, ethereum.WithPollInterval(5*time.Millisecond))...)
+	a, err := ethereum.New(ctx, c, anvilRegistry(t, ctx, node, c, ethereum.WithPollInterval(time.Duration(envInt("LEDGERGATE_BENCH_POLL_MS", 25))*time.Millisecond))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,21 +116,30 @@ func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest
 		}
 		sent = true
 		a.acct.setFlightTx(key, tx.Hash())
-		mined, err := a.waitMined(ctx, tx.Hash(), nonce)
-		if errors.Is(err, errDropped) {
-			continue
-		}
-		if err != nil {
+		if err := a.await(ctx, tx.Hash(), nonce); err != nil && !errors.Is(err, errDropped) {
 			return adapters.Receipt{}, err
+		}
+		// Mined and confirmed, reverted (a concurrent write won the race)
+		// or dropped: the re-check says which.
+	}
+}
+
+// await waits until the transaction is mined and has the configured
+// confirmations, following it through reorganisations. It returns nil
+// also for a reverted transaction; errDropped if the chain dropped it.
+func (a *Adapter) await(ctx context.Context, hash common.Hash, nonce uint64) error {
+	for {
+		mined, err := a.waitMined(ctx, hash, nonce)
+		if err != nil {
+			return err
 		}
 		if mined.Status != types.ReceiptStatusSuccessful {
-			continue // reverted (a concurrent write won the race): the re-check says why
+			return nil
 		}
-		if _, err := a.confirm(ctx, mined); errors.Is(err, errReorged) {
-			continue
-		} else if err != nil {
-			return adapters.Receipt{}, err
+		if _, err := a.confirm(ctx, mined); !errors.Is(err, errReorged) {
+			return err
 		}
+		// Its block left the chain: wait for it to be included again.
 	}
 }
 
@@ -261,13 +270,13 @@ func (a *Adapter) send(ctx context.Context, build func(nonce uint64) types.TxDat
 func (a *Adapter) waitMined(ctx context.Context, hash common.Hash, nonce uint64) (*types.Receipt, error) {
 	t := time.NewTicker(a.cfg.poll)
 	defer t.Stop()
-	stuck := 0
+	stuck, polls := 0, 0
 	for {
 		rc, err := a.b.TransactionReceipt(ctx, hash)
 		if err == nil {
 			return rc, nil
 		}
-		if errors.Is(err, ethereum.NotFound) {
+		if polls++; errors.Is(err, ethereum.NotFound) && polls%nonceCheckEvery == 0 {
 			if n, nerr := a.b.NonceAt(ctx, a.from, nil); nerr == nil && n > nonce {
 				rc, err := a.b.TransactionReceipt(ctx, hash)
 				if err == nil {
@@ -301,9 +310,13 @@ func (a *Adapter) waitMined(ctx context.Context, hash common.Hash, nonce uint64)
 	}
 }
 
-// stuckPolls is how many polls a transaction may sit behind a nonce gap
+// nonceCheckEvery: every this many receipt polls, waitMined also checks
+// the account's nonces for a dropped or stranded transaction.
+const nonceCheckEvery = 8
+
+// stuckPolls is how many nonce checks a transaction may sit behind a nonce gap
 // before the write is resent.
-const stuckPolls = 5
+const stuckPolls = 3
 
 func (a *Adapter) resync() {
 	a.acct.mu.Lock()

@@ -87,8 +87,8 @@ func fileOK(p string) bool {
 
 // Options configure a node.
 type Options struct {
-	// BlockTime, if positive, mines a block at this interval (whole
-	// seconds); otherwise every transaction is mined at once (automine).
+	// BlockTime, if positive, mines a block at this interval; otherwise
+	// every transaction is mined at once (automine).
 	BlockTime time.Duration
 	// StateFile, if set, loads the chain from this file at start and
 	// dumps it there on exit, so a restarted node keeps its chain.
@@ -140,7 +140,7 @@ var keyRE = regexp.MustCompile(`\(\d+\) (0x[0-9a-fA-F]{64})`)
 func (n *Node) start(ctx context.Context) error {
 	args := []string{"--host", "127.0.0.1", "--port", strconv.Itoa(n.Port)}
 	if n.opts.BlockTime > 0 {
-		args = append(args, "--block-time", strconv.Itoa(max(1, int(n.opts.BlockTime/time.Second))))
+		args = append(args, "--block-time", strconv.FormatFloat(n.opts.BlockTime.Seconds(), 'f', -1, 64))
 	}
 	if n.opts.StateFile != "" {
 		args = append(args, "--state", n.opts.StateFile)

@@ -108,8 +108,8 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		accounts = append(accounts, auth.Account{ID: p.id, Role: auth.RolePartner, Issuer: p.issuer, APIKeyHashes: []string{hash}})
 	}
 	cfg := &config.Config{
-		Listen: o.Listen,
-		Store:  config.Store{Driver: "sqlite", DSN: filepath.Join(o.Dir, "ledgergate.db")},
+		Listen:  o.Listen,
+		Store:   config.Store{Driver: "sqlite", DSN: filepath.Join(o.Dir, "ledgergate.db")},
 		Ledgers: []config.Ledger{{Name: "customs-archive", Kind: "memory"}},
 		Routes: []routing.Route{
 			// A public chain sees digests only; the customs archive holds full records.

@@ -2,14 +2,18 @@ package factom_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"testing"
 	"time"
 
+	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/factom"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/adapters/factom/node"
 	"github.com/ledgergate/ledgergate/adapters/factom/protocol"
+	"github.com/ledgergate/ledgergate/conformance"
+	"github.com/ledgergate/ledgergate/schema"
 )
 
 const funded = 10_000_000
@@ -75,3 +79,43 @@ func testCtx(t testing.TB, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// record returns a valid SensorReading with this id and value,
+// superseding supersedes (if not empty).
+func record(t testing.TB, id, value string, supersedes schema.Digest) *schema.Record {
+	t.Helper()
+	base, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["id"] = id
+	doc["value"] = value
+	delete(doc, "supersedes")
+	if supersedes != "" {
+		doc["supersedes"] = string(supersedes)
+	}
+	b, _ := json.Marshal(doc)
+	rec, err := schema.Default().Validate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+var full = adapters.Policy{Disclosure: adapters.DisclosureFull}
+
+var newID = conformance.NewRecordID
+
+func repeat(s string, n int) string {
+	b := make([]byte, 0, len(s)*n)
+	for range n {
+		b = append(b, s...)
+	}
+	return string(b)
+}
+
+func schemaValidate(b []byte) (*schema.Record, error) { return schema.Default().Validate(b) }

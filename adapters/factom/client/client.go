@@ -80,6 +80,10 @@ func (c *Client) CallRaw(ctx context.Context, method string, params any) (json.R
 		return nil, fmt.Errorf("factomd %s: %w", method, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	// Every v2 call the adapter makes is safe to repeat (reads; commits
+	// and reveals are idempotent per entry), so let the transport resend a
+	// request that hit a connection the server had already closed.
+	req.Header.Set("Idempotency-Key", fmt.Sprint(method, "-", c.id.Load()))
 	if c.user != "" {
 		req.SetBasicAuth(c.user, c.pass)
 	}

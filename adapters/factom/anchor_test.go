@@ -120,4 +120,3 @@ func BenchmarkVerifyInclusion(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "proofs/s")
 }
-

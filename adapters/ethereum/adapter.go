@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -64,6 +65,10 @@ type Adapter struct {
 	signer   types.Signer
 	from     common.Address
 	acct     *account // shared nonce and in-flight state of from; nil if read-only
+
+	feeMu    sync.Mutex
+	feeAt    time.Time
+	feeCache fees
 
 	closeOnce sync.Once
 	done      chan struct{}

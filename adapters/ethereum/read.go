@@ -123,29 +123,33 @@ func (a *Adapter) receiptOf(ctx context.Context, id string, digest common.Hash, 
 	if err != nil {
 		return adapters.Receipt{}, err
 	}
-	head := max(s.head, hdr.Number.Uint64())
-	conf := head - lg.BlockNumber + 1
+	return a.makeReceipt(id, digest, s.ver.Supersedes, s.ver.Disclosure, s.ver.Writer, lg, max(s.head, hdr.Number.Uint64()), hdr.Time), nil
+}
+
+// makeReceipt builds the receipt of a version from its RecordWritten log.
+func (a *Adapter) makeReceipt(id string, digest common.Hash, supersedes [32]byte, disclosure uint8, writer common.Address, lg types.Log, head, blockTime uint64) adapters.Receipt {
+	conf := max(head, lg.BlockNumber) - lg.BlockNumber + 1
 	status := adapters.StatusCommitted
 	if conf >= a.cfg.confirmations {
 		status = adapters.StatusConfirmed
 	}
-	proof, _ := json.Marshal(Proof{ChainID: a.chainID.String(), Registry: a.cfg.registry, IDHash: IDHash(id), From: s.ver.Writer})
+	proof, _ := json.Marshal(Proof{ChainID: a.chainID.String(), Registry: a.cfg.registry, IDHash: IDHash(id), From: writer})
 	return adapters.Receipt{
 		Ledger:        Ledger,
 		Network:       a.network,
 		RecordID:      id,
 		Digest:        digestOf(digest),
-		Supersedes:    digestOf(s.ver.Supersedes),
-		Disclosure:    disclosureName(s.ver.Disclosure),
+		Supersedes:    digestOf(supersedes),
+		Disclosure:    disclosureName(disclosure),
 		TxID:          lg.TxHash.Hex(),
 		Block:         lg.BlockNumber,
 		BlockHash:     lg.BlockHash.Hex(),
 		Index:         uint64(lg.Index),
 		Status:        status,
 		Confirmations: conf,
-		Time:          time.Unix(int64(hdr.Time), 0).UTC(),
+		Time:          time.Unix(int64(blockTime), 0).UTC(),
 		Proof:         proof,
-	}, nil
+	}
 }
 
 // retryStale runs f again while the chain moves under it.

@@ -116,28 +116,39 @@ func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest
 		}
 		sent = true
 		a.acct.setFlightTx(key, tx.Hash())
-		if err := a.await(ctx, tx.Hash(), nonce); err != nil && !errors.Is(err, errDropped) {
+		mined, head, hdr, err := a.await(ctx, tx.Hash(), nonce)
+		if err != nil && !errors.Is(err, errDropped) {
 			return adapters.Receipt{}, err
 		}
-		// Mined and confirmed, reverted (a concurrent write won the race)
-		// or dropped: the re-check says which.
+		if err == nil && mined.Status == types.ReceiptStatusSuccessful {
+			for _, lg := range mined.Logs {
+				if lg.Address == a.cfg.registry && len(lg.Topics) == 3 && lg.Topics[0] == RecordWrittenTopic() &&
+					lg.Topics[1] == idHash && lg.Topics[2] == digest {
+					return a.makeReceipt(rec.ID, digest, supersedes, disclosureCode(pl.Policy.Disclosure), a.from, *lg, head, hdr.Time), nil
+				}
+			}
+		}
+		// Reverted (a concurrent write won the race) or dropped: the
+		// re-check says what the registry holds.
 	}
 }
 
 // await waits until the transaction is mined and has the configured
-// confirmations, following it through reorganisations. It returns nil
-// also for a reverted transaction; errDropped if the chain dropped it.
-func (a *Adapter) await(ctx context.Context, hash common.Hash, nonce uint64) error {
+// confirmations, following it through reorganisations; it returns the
+// receipt, the head and the header of the receipt's block. A reverted
+// transaction is returned at once; errDropped if the chain dropped it.
+func (a *Adapter) await(ctx context.Context, hash common.Hash, nonce uint64) (*types.Receipt, uint64, *types.Header, error) {
 	for {
 		mined, err := a.waitMined(ctx, hash, nonce)
 		if err != nil {
-			return err
+			return nil, 0, nil, err
 		}
 		if mined.Status != types.ReceiptStatusSuccessful {
-			return nil
+			return mined, 0, nil, nil
 		}
-		if _, err := a.confirm(ctx, mined); !errors.Is(err, errReorged) {
-			return err
+		head, hdr, err := a.confirm(ctx, mined)
+		if !errors.Is(err, errReorged) {
+			return mined, head, hdr, err
 		}
 		// Its block left the chain: wait for it to be included again.
 	}
@@ -184,7 +195,22 @@ func (a *Adapter) sendWrite(ctx context.Context, id string, data []byte) (*types
 
 type fees struct{ base, tip, feeCap, price *big.Int }
 
+// fees returns the fee parameters, cached for one poll interval (about a
+// block) so that concurrent writers do not each ask the node.
 func (a *Adapter) fees(ctx context.Context) (fees, error) {
+	a.feeMu.Lock()
+	defer a.feeMu.Unlock()
+	if !a.feeAt.IsZero() && time.Since(a.feeAt) < a.cfg.poll {
+		return a.feeCache, nil
+	}
+	f, err := a.freshFees(ctx)
+	if err == nil {
+		a.feeCache, a.feeAt = f, time.Now()
+	}
+	return f, err
+}
+
+func (a *Adapter) freshFees(ctx context.Context) (fees, error) {
 	hdr, err := a.b.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return fees{}, fmt.Errorf("latest header: %w", err)
@@ -326,7 +352,7 @@ func (a *Adapter) resync() {
 
 // confirm waits until the receipt's block has the configured
 // confirmations, and reports errReorged if it leaves the canonical chain.
-func (a *Adapter) confirm(ctx context.Context, rc *types.Receipt) (uint64, error) {
+func (a *Adapter) confirm(ctx context.Context, rc *types.Receipt) (uint64, *types.Header, error) {
 	t := time.NewTicker(a.cfg.poll)
 	defer t.Stop()
 	for {
@@ -335,16 +361,16 @@ func (a *Adapter) confirm(ctx context.Context, rc *types.Receipt) (uint64, error
 			hdr, herr := a.b.HeaderByNumber(ctx, rc.BlockNumber)
 			switch {
 			case errors.Is(herr, ethereum.NotFound) || (herr == nil && hdr.Hash() != rc.BlockHash):
-				return 0, errReorged
+				return 0, nil, errReorged
 			case herr == nil && head+1 >= rc.BlockNumber.Uint64()+a.cfg.confirmations:
-				return head, nil
+				return max(head, hdr.Number.Uint64()), hdr, nil
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return 0, unknownOutcome(fmt.Errorf("waiting for confirmations of %s: %w", rc.TxHash, ctx.Err()))
+			return 0, nil, unknownOutcome(fmt.Errorf("waiting for confirmations of %s: %w", rc.TxHash, ctx.Err()))
 		case <-a.done:
-			return 0, unknownOutcome(fmt.Errorf("waiting for confirmations of %s: %w", rc.TxHash, adapters.ErrClosed))
+			return 0, nil, unknownOutcome(fmt.Errorf("waiting for confirmations of %s: %w", rc.TxHash, adapters.ErrClosed))
 		case <-t.C:
 		}
 	}

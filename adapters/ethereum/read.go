@@ -181,7 +181,7 @@ func (a *Adapter) Read(ctx context.Context, id string) (adapters.Entry, error) {
 			return adapters.Entry{}, err
 		}
 		e := adapters.Entry{
-			RecordID:   s.rec.Id,
+			RecordID:   id,
 			Type:       s.rec.RecordType,
 			Issuer:     s.ver.Issuer,
 			Digest:     digestOf(s.rec.Head),

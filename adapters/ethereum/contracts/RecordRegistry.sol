@@ -14,11 +14,11 @@ contract RecordRegistry {
     uint8 public constant DISCLOSURE_REDACTED = 2;
     uint8 public constant DISCLOSURE_DIGEST = 3;
 
+    // The id string itself is in every RecordWritten event; state keys on
+    // its hash, which keeps a digest-only write to about 150k gas.
     struct Record {
-        string id;
         string recordType;
         bytes32 head; // digest of the current version; zero if unknown id
-        uint64 versions;
     }
 
     struct Version {
@@ -97,7 +97,6 @@ contract RecordRegistry {
         bytes32 idHash = keccak256(bytes(id));
         Record storage r = records[idHash];
         if (r.head == bytes32(0)) {
-            r.id = id;
             r.recordType = recordType;
         } else {
             if (versionsOf[idHash][digest].blockNumber != 0) revert AlreadyWritten(idHash, digest);
@@ -105,7 +104,6 @@ contract RecordRegistry {
             if (keccak256(bytes(recordType)) != keccak256(bytes(r.recordType))) revert TypeMismatch(idHash, r.recordType);
         }
         r.head = digest;
-        r.versions += 1;
 
         Version storage v = versionsOf[idHash][digest];
         v.supersedes = supersedes;
@@ -118,8 +116,8 @@ contract RecordRegistry {
         emit RecordWritten(idHash, digest, supersedes, id, recordType, issuer, disclosure, msg.sender);
     }
 
-    /// @notice The record's id, type, current digest and version count
-    /// (head is zero for an unknown id).
+    /// @notice The record's type and current digest (head is zero for an
+    /// unknown id).
     function getRecord(bytes32 idHash) external view returns (Record memory) {
         return records[idHash];
     }

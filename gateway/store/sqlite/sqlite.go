@@ -36,6 +36,10 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	// SQLite has one writer at a time. Queue for it in Go rather than in
+	// SQLite's busy handler, which sleeps and retries: a single connection
+	// serialises work without those sleeps (WAL keeps reads cheap).
+	db.SetMaxOpenConns(1)
 	s, err := sqlstore.New(ctx, db, Dialect)
 	if err != nil {
 		db.Close()

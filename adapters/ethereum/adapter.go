@@ -246,3 +246,23 @@ var recordWrittenTopic = sync.OnceValue(func() common.Hash {
 	}
 	return abi.Events["RecordWritten"].ID
 })
+
+// Dial connects to a node (http://, https://, ws://, wss:// or an IPC
+// path) and returns an adapter for the registry at WithRegistry's address.
+// The adapter owns the connection and closes it on Close. The client
+// reconnects by itself: HTTP on every request, WebSocket by redialling on
+// the next call after the connection broke, so the adapter survives node
+// restarts.
+func Dial(ctx context.Context, rawurl string, opts ...Option) (*Adapter, error) {
+	c, err := ethclient.DialContext(ctx, rawurl)
+	if err != nil {
+		return nil, fmt.Errorf("ethereum: dial %s: %w", rawurl, unavailable(err))
+	}
+	a, err := New(ctx, c, opts...)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	a.closeFn = c.Close
+	return a, nil
+}

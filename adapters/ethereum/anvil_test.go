@@ -101,7 +101,9 @@ func TestRestartAnvil(t *testing.T) {
 	n := startAnvil(t, anvil.Options{StateFile: t.TempDir() + "/state.json"})
 	ctx := testCtx(t, 2*time.Minute)
 	c := dialAnvil(t, n)
-	a, err := ethereum.New(ctx, c, anvilRegistry(t, ctx, n, c)...)
+	opts := anvilRegistry(t, ctx, n, c)
+	c.Close()
+	a, err := ethereum.Dial(ctx, n.URL, opts...) // the adapter's own connection, across the restart
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,13 +96,18 @@ func (x *index) remember(e *protocol.Entry) {
 }
 
 // sync scans every directory block up to the ledger's current height.
+// Concurrent callers share scans: a caller whose height another scan
+// covered returns at once.
 func (x *index) sync(ctx context.Context, c *client.Client) error {
-	x.syncMu.Lock()
-	defer x.syncMu.Unlock()
 	hs, err := c.Heights(ctx)
 	if err != nil {
 		return err
 	}
+	if x.height() >= hs.DirectoryBlockHeight {
+		return nil
+	}
+	x.syncMu.Lock()
+	defer x.syncMu.Unlock()
 	for h := x.nextHeight(); int64(h) <= hs.DirectoryBlockHeight; h++ {
 		if err := x.scan(ctx, c, h); err != nil {
 			return fmt.Errorf("factom: scan directory block %d: %w", h, err)

@@ -164,13 +164,15 @@ func ackRank(s string) int {
 	return 0
 }
 
-// waitAck polls ack until e reaches status want. factomd reports Unknown
+// waitAck polls ack until e reaches status want, at intervals growing to
+// the poll interval. factomd reports Unknown
 // for a while after a reveal, then TransactionACK, then DBlockConfirmed;
 // if an entry stays Unknown for many polls, its reveal is sent again (a
 // reveal is idempotent).
 func (a *Adapter) waitAck(ctx context.Context, e *protocol.Entry, want string) error {
 	eh := e.Hash()
 	unknown := 0
+	wait := max(time.Millisecond, a.poll/32) // poll soon after the reveal, then back off
 	for {
 		st, err := a.c.Ack(ctx, eh.String(), e.ChainID.String())
 		if err == nil {
@@ -183,8 +185,9 @@ func (a *Adapter) waitAck(ctx context.Context, e *protocol.Entry, want string) e
 				}
 			}
 		}
-		if err := a.sleep(ctx, a.poll); err != nil {
+		if err := a.sleep(ctx, wait); err != nil {
 			return fmt.Errorf("factom: entry %s was revealed; waiting for %s: %w", eh, want, err)
 		}
+		wait = min(2*wait, a.poll)
 	}
 }

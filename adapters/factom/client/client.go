@@ -46,7 +46,9 @@ func New(url string, opts ...Option) *Client {
 	if !strings.HasSuffix(url, "/v2") {
 		url += "/v2"
 	}
-	c := &Client{url: url, http: &http.Client{Timeout: 30 * time.Second}}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // concurrent writers share one node
+	c := &Client{url: url, http: &http.Client{Timeout: 30 * time.Second, Transport: tr}}
 	for _, o := range opts {
 		o(c)
 	}

@@ -74,11 +74,11 @@ func New(dir string, opts ...Option) (*Node, error) {
 func (n *Node) create(fresh bool) error {
 	if fresh {
 		n.st.network, n.st.rate = n.o.network, n.o.rate
-		if err := n.w.append(headerRecord(n.o.network, n.o.rate)); err != nil {
+		if err := n.w.write(headerRecord(n.o.network, n.o.rate)); err != nil {
 			return err
 		}
 		for pub, credits := range n.o.funds {
-			if err := n.w.append(fundRecord(pub, credits)); err != nil {
+			if err := n.w.write(fundRecord(pub, credits)); err != nil {
 				return err
 			}
 			n.st.balances[pub] += int64(credits)
@@ -152,7 +152,9 @@ func (n *Node) writable() error {
 func (n *Node) sealLocked(now time.Time) error {
 	ts := uint32(now.Unix() / 60)
 	b := n.st.build(ts)
-	if err := n.w.append(sealRecord(ts, b.keyMR)); err != nil {
+	// The seal is durable (and with it every record before it) before the
+	// block becomes visible.
+	if err := n.w.write(sealRecord(ts, b.keyMR)); err != nil {
 		n.failed = fmt.Errorf("node: the ledger log failed; restart the node: %w", err)
 		return n.failed
 	}
@@ -194,7 +196,7 @@ func (n *Node) Fund(pub protocol.ECPublic, credits uint64) error {
 	if err := n.writable(); err != nil {
 		return err
 	}
-	if err := n.w.append(fundRecord(pub, credits)); err != nil {
+	if err := n.w.write(fundRecord(pub, credits)); err != nil {
 		return err
 	}
 	n.st.balances[pub] += int64(credits)
@@ -239,10 +241,18 @@ func (n *Node) submitCommit(msg []byte, chain bool) (protocol.CommitResponse, *p
 		return protocol.CommitResponse{}, e
 	}
 	minute := n.minute(now)
-	if err := n.w.append(commitRecord(c, minute)); err != nil {
+	off, err := n.w.append(commitRecord(c, minute))
+	if err != nil {
 		return protocol.CommitResponse{}, errInternal(err.Error())
 	}
 	n.st.applyCommit(c, minute)
+	n.mu.Unlock()
+	err = n.w.sync(off) // answer only once the commit is durable
+	n.mu.Lock()
+	if err != nil {
+		n.failed = fmt.Errorf("node: the ledger log failed; restart the node: %w", err)
+		return protocol.CommitResponse{}, errInternal(err.Error())
+	}
 	r := protocol.CommitResponse{TxID: c.txID.String(), EntryHash: c.entryHash.String()}
 	if chain {
 		r.Message = "Chain Commit Success"
@@ -274,10 +284,18 @@ func (n *Node) submitReveal(raw []byte) (protocol.RevealResponse, *protocol.RPCE
 		return protocol.RevealResponse{}, e
 	}
 	minute := n.minute(n.o.clock())
-	if err := n.w.append(revealRecord(raw, minute)); err != nil {
+	off, err := n.w.append(revealRecord(raw, minute))
+	if err != nil {
 		return protocol.RevealResponse{}, errInternal(err.Error())
 	}
 	n.st.applyReveal(e, raw, eh, minute)
+	n.mu.Unlock()
+	err = n.w.sync(off) // answer only once the reveal is durable
+	n.mu.Lock()
+	if err != nil {
+		n.failed = fmt.Errorf("node: the ledger log failed; restart the node: %w", err)
+		return protocol.RevealResponse{}, errInternal(err.Error())
+	}
 	if n.o.blockTime <= 0 {
 		select {
 		case n.kick <- struct{}{}:

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 )
 
 // The ledger is an append-only log of the node's inputs (funding, accepted
@@ -31,8 +33,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 type wal struct {
 	f      *os.File
-	off    int64 // end of the last intact record
+	off    atomic.Int64 // end of the last record written (appends hold Node.mu)
 	noSync bool
+
+	// Group commit: one fsync covers every record written before it.
+	smu     sync.Mutex
+	cond    *sync.Cond
+	synced  int64 // end of the last fsynced record
+	syncing bool
+	serr    error // a failed fsync: the log is unusable
 }
 
 // openWAL opens (creating) the log in dir, calls replay for each intact
@@ -82,30 +91,72 @@ func openWAL(dir string, noSync bool, replay func(rec []byte) error) (*wal, erro
 		f.Close()
 		return nil, fmt.Errorf("node: %w", err)
 	}
-	return &wal{f: f, off: int64(good), noSync: noSync}, nil
+	w := &wal{f: f, noSync: noSync, synced: int64(good)}
+	w.off.Store(int64(good))
+	w.cond = sync.NewCond(&w.smu)
+	return w, nil
 }
 
-// append writes one record and fsyncs it.
-func (w *wal) append(rec []byte) error {
+// append writes one record (the caller holds Node.mu) and returns the
+// log offset it ends at; it is durable once sync(offset) returns.
+func (w *wal) append(rec []byte) (int64, error) {
 	if w.f == nil {
-		return errors.New("node: log closed")
+		return 0, errors.New("node: log closed")
 	}
 	buf := make([]byte, 8, 8+len(rec))
 	binary.BigEndian.PutUint32(buf, uint32(len(rec)))
 	binary.BigEndian.PutUint32(buf[4:], crc32.Checksum(rec, castagnoli))
 	buf = append(buf, rec...)
-	_, err := w.f.Write(buf)
-	if err == nil && !w.noSync {
-		err = w.f.Sync()
-	}
-	if err != nil {
+	off := w.off.Load()
+	if _, err := w.f.Write(buf); err != nil {
 		// Leave no torn record behind for the next append to follow.
-		_ = w.f.Truncate(w.off)
-		_, _ = w.f.Seek(w.off, io.SeekStart)
-		return fmt.Errorf("node: append to log: %w", err)
+		_ = w.f.Truncate(off)
+		_, _ = w.f.Seek(off, io.SeekStart)
+		return 0, fmt.Errorf("node: append to log: %w", err)
 	}
-	w.off += int64(len(buf))
+	w.off.Store(off + int64(len(buf)))
+	return off + int64(len(buf)), nil
+}
+
+// sync returns once the log is fsynced up to off. Concurrent callers share
+// fsyncs (group commit). It does not need Node.mu.
+func (w *wal) sync(off int64) error {
+	if w.noSync {
+		return nil
+	}
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	for w.synced < off {
+		if w.serr != nil {
+			return w.serr
+		}
+		if w.syncing {
+			w.cond.Wait()
+			continue
+		}
+		w.syncing = true
+		target := w.off.Load()
+		w.smu.Unlock()
+		err := w.f.Sync()
+		w.smu.Lock()
+		w.syncing = false
+		if err != nil {
+			w.serr = fmt.Errorf("node: sync log: %w", err)
+		} else {
+			w.synced = max(w.synced, target)
+		}
+		w.cond.Broadcast()
+	}
 	return nil
+}
+
+// write appends a record and waits until it is durable.
+func (w *wal) write(rec []byte) error {
+	off, err := w.append(rec)
+	if err != nil {
+		return err
+	}
+	return w.sync(off)
 }
 
 func (w *wal) close() error {

@@ -113,18 +113,7 @@ func TestRestartAnvil(t *testing.T) {
 	if _, err := a.Write(ctx, before, full); err != nil {
 		t.Fatal(err)
 	}
-	events := make(chan adapters.Event, 16)
-	wctx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go func() {
-		for ev, err := range a.Watch(wctx, "") {
-			if err != nil {
-				t.Errorf("watch: %v", err)
-				return
-			}
-			events <- ev
-		}
-	}()
+	events := watchInto(t, ctx, a)
 	expectEvent(t, events, adapters.EventWritten, before.ID)
 
 	if err := n.Stop(); err != nil {

@@ -2,6 +2,7 @@ package ethereum_test
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ func watchInto(t *testing.T, ctx context.Context, a *ethereum.Adapter) <-chan ad
 	go func() {
 		defer close(done)
 		for ev, err := range a.Watch(ctx, "") {
+			if errors.Is(err, adapters.ErrClosed) {
+				return // the test closed the adapter before its cleanup stopped the watch
+			}
 			if err != nil {
 				t.Errorf("watch: %v", err)
 				return

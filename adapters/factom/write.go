@@ -144,11 +144,11 @@ func commitError(err error) error {
 	return unavailable(err)
 }
 
-// alreadyThere reports a reveal refused because the entry or chain is on
-// the ledger already (the embedded node says so; factomd accepts silently).
+// alreadyThere reports a chain reveal refused because the chain is on the
+// ledger already (the embedded node says so; factomd drops it silently).
 func alreadyThere(err error) bool {
 	var re *protocol.RPCError
-	return errors.As(err, &re) && (strings.Contains(string(re.Data), "exists") || strings.Contains(string(re.Data), "no commit pays"))
+	return errors.As(err, &re) && strings.Contains(string(re.Data), "exists")
 }
 
 // ackRank orders ack statuses.

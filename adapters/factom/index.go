@@ -44,9 +44,8 @@ type index struct {
 	top      int64  // last height seen by a scan (-1: none)
 	chains   map[protocol.Hash]chainInfo
 	foreign  map[protocol.Hash]bool
-	heads    map[string]*version // id -> current version
-	versions map[string]*version // id + "\x00" + digest -> version
-	byEntry  map[protocol.Hash]*version
+	heads    map[string]*version               // id -> current version
+	versions map[string]*version               // id + "\x00" + digest -> version
 	events   []*version                        // accepted versions in ledger order
 	local    map[protocol.Hash]*protocol.Entry // entries this adapter wrote (no need to fetch)
 }
@@ -55,7 +54,7 @@ func newIndex(ns string, start uint32) *index {
 	return &index{
 		ns: ns, start: start, next: start, top: -1,
 		chains: map[protocol.Hash]chainInfo{}, foreign: map[protocol.Hash]bool{},
-		heads: map[string]*version{}, versions: map[string]*version{}, byEntry: map[protocol.Hash]*version{},
+		heads: map[string]*version{}, versions: map[string]*version{},
 		local: map[protocol.Hash]*protocol.Entry{},
 	}
 }
@@ -173,7 +172,6 @@ func (x *index) scan(ctx context.Context, c *client.Client, h uint32) error {
 		v.seq = seq
 		x.versions[k] = v
 		x.heads[v.id] = v
-		x.byEntry[v.entryHash] = v
 		x.events = append(x.events, v)
 	}
 	for _, v := range found {

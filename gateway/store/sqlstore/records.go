@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,76 +22,6 @@ func scanVersion(row interface{ Scan(...any) error }) (store.Version, error) {
 	v.Digest, v.Supersedes = schema.Digest(digest), schema.Digest(supersedes)
 	v.IssuedAt, v.AcceptedAt = time.Unix(0, issued).UTC(), time.Unix(0, accepted).UTC()
 	return v, err
-}
-
-// Accept implements store.Records.
-func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.NewDelivery, audit store.AuditEntry) (store.AcceptResult, error) {
-	var res store.AcceptResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res = store.AcceptResult{}
-		// The same version again: nothing to do.
-		existing, err := scanVersion(tx.QueryRowContext(ctx, s.q(`SELECT `+versionCols+` FROM versions v WHERE v.record_id = ? AND v.digest = ?`), v.RecordID, string(v.Digest)))
-		switch {
-		case err == nil:
-			res = store.AcceptResult{Version: existing, Existing: true}
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		var head string
-		err = tx.QueryRowContext(ctx, s.q(`SELECT v.digest FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.record_id = ?`), v.RecordID).Scan(&head)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if v.Supersedes != "" {
-				return fmt.Errorf("record %s supersedes %s, but no version of it is stored: %w", v.RecordID, v.Supersedes, store.ErrConflict)
-			}
-		case err != nil:
-			return err
-		case string(v.Supersedes) != head:
-			return fmt.Errorf("record %s is stored with digest %s; a new version must supersede it (supersedes is %q): %w", v.RecordID, head, v.Supersedes, store.ErrConflict)
-		}
-		now := s.now()
-		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO versions (record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
-			v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano()).Scan(&v.Seq); err != nil {
-			return err
-		}
-		v.AcceptedAt = now.UTC()
-		if head == "" {
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO heads (record_id, seq) VALUES (?, ?)`), v.RecordID, v.Seq)
-		} else {
-			_, err = tx.ExecContext(ctx, s.q(`UPDATE heads SET seq = ? WHERE record_id = ?`), v.Seq, v.RecordID)
-		}
-		if err != nil {
-			return err
-		}
-		for kind, codes := range map[string][]string{"hs": v.HSCodes, "country": v.Countries} {
-			for _, c := range dedupe(codes) {
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO record_codes (seq, kind, code) VALUES (?, ?, ?)`), v.Seq, kind, c); err != nil {
-					return err
-				}
-			}
-		}
-		for _, d := range deliveries {
-			policy, err := json.Marshal(d.Policy)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO deliveries (record_id, digest, ledger, policy, state, next_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				v.RecordID, string(v.Digest), d.Ledger, string(policy), store.StatePending, now.UnixNano(), now.UnixNano()); err != nil {
-				return err
-			}
-		}
-		if audit.Action != "" {
-			audit.RecordID = v.RecordID
-			if err := s.appendAudit(ctx, tx, audit); err != nil {
-				return err
-			}
-		}
-		res = store.AcceptResult{Version: v}
-		return nil
-	})
-	return res, err
 }
 
 func dedupe(xs []string) []string {

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/ledgergate/ledgergate/internal/bench"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) benchCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "bench", Short: "Measure the gateway (figures in docs/performance.md)"}
+	var o bench.Options
+	ingest := &cobra.Command{
+		Use:   "ingest",
+		Short: "Records/s through POST /v1/records next to the store's raw insert rate, and latency at fixed rates",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := os.MkdirTemp("", "ledgergate-bench-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			o.Dir = dir
+			fmt.Fprintf(a.stdout, "ingest benchmark: store=%s, %d clients, %v per run, GOMAXPROCS=%d, %s\n", o.Store, o.Concurrency, o.Duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
+			return bench.IngestRun(cmd.Context(), o, func(r bench.Result) { fmt.Fprintln(a.stdout, r) })
+		},
+	}
+	ingest.Flags().StringVar(&o.Store, "store", "sqlite", "sqlite or postgres")
+	ingest.Flags().StringVar(&o.DSN, "dsn", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL DSN (with --store postgres)")
+	ingest.Flags().DurationVar(&o.Duration, "duration", 5*time.Second, "length of each measurement")
+	ingest.Flags().IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients for the throughput runs")
+	ingest.Flags().IntSliceVar(&o.Rates, "rates", []int{1000, 5000}, "fixed request rates for the latency runs")
+	cmd.AddCommand(ingest)
+	return cmd
+}

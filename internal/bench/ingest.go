@@ -1,0 +1,257 @@
+// Package bench measures the gateway's ingest path: records per second
+// through the HTTP API (validated, persisted, enqueued) and, in the same
+// run, the raw insert rate of the same store, plus latency percentiles at
+// fixed request rates. `ledgergate bench ingest` runs it.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ledgergate/ledgergate"
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/adapters/memory"
+	"github.com/ledgergate/ledgergate/gateway/api"
+	"github.com/ledgergate/ledgergate/gateway/auth"
+	"github.com/ledgergate/ledgergate/gateway/ingest"
+	"github.com/ledgergate/ledgergate/gateway/routing"
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/gateway/store/postgres"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// Options configure an ingest benchmark.
+type Options struct {
+	Store       string        // sqlite or postgres
+	DSN         string        // postgres DSN (sqlite uses a temp file)
+	Dir         string        // temp dir for sqlite
+	Duration    time.Duration // per measurement
+	Concurrency int           // clients for the throughput runs
+	Rates       []int         // fixed request rates for latency runs
+}
+
+// Result is one measurement.
+type Result struct {
+	Name      string
+	Requests  int
+	Errors    int
+	PerSecond float64
+	P50, P99  time.Duration
+}
+
+func (r Result) String() string {
+	s := fmt.Sprintf("%-34s %8d req  %9.0f /s", r.Name, r.Requests, r.PerSecond)
+	if r.P50 > 0 {
+		s += fmt.Sprintf("  p50 %-10v p99 %-10v", r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond))
+	}
+	if r.Errors > 0 {
+		s += fmt.Sprintf("  %d errors", r.Errors)
+	}
+	return s
+}
+
+// records makes distinct certificates by rewriting the id of the complete
+// example in place (ids have a fixed length).
+type records struct {
+	tmpl []byte
+	at   int
+	n    atomic.Uint64
+	salt string
+}
+
+func newRecords() (*records, error) {
+	b, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
+	if err != nil {
+		return nil, err
+	}
+	// Drop the supersedes link: every record is a first version.
+	rec, err := schema.Default().Validate(b)
+	if err != nil {
+		return nil, err
+	}
+	doc := rec.Fields()
+	delete(doc, "supersedes")
+	canon, err := schema.Canonicalize(mustJSON(doc))
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.Index(canon, []byte(rec.ID))
+	var salt [2]byte
+	_, _ = rand.Read(salt[:])
+	return &records{tmpl: canon, at: i, salt: hex.EncodeToString(salt[:])}, nil
+}
+
+const idLen = len("urn:uuid:3f0c6a1e-8b1d-4c53-9a7e-2d5b8f9c1a01")
+
+// next returns a fresh record body and its id.
+func (r *records) next() (string, []byte) {
+	n := r.n.Add(1)
+	b := bytes.Clone(r.tmpl)
+	// urn:uuid:xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx: rewrite the last group.
+	copy(b[r.at+len("urn:uuid:3f0c6a1e-8b1d-4c53-9a7e-"):], fmt.Sprintf("%s%08x", r.salt, n))
+	return string(b[r.at : r.at+idLen]), b
+}
+
+func (r *records) body() []byte {
+	_, b := r.next()
+	return b
+}
+
+// IngestRun measures; it calls report for each result as it is ready.
+func IngestRun(ctx context.Context, o Options, report func(Result)) error {
+	if o.Duration <= 0 {
+		o.Duration = 5 * time.Second
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 32
+	}
+	recs, err := newRecords()
+	if err != nil {
+		return err
+	}
+	// Raw insert rate of the store: Accept with prepared versions.
+	st, err := openStore(ctx, o, "raw")
+	if err != nil {
+		return err
+	}
+	reg := schema.Default()
+	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, func() error {
+		id, body := recs.next() // canonical already; no validation in the raw rate
+		_, err := st.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
+			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
+			HSCodes: []string{"7213200000", "720917"}, Countries: []string{"CA", "MX", "US"}},
+			[]store.NewDelivery{{Ledger: "bench", Policy: adapters.Policy{Disclosure: adapters.DisclosureDigest}}}, store.AuditEntry{Actor: "bench", Action: "record.accepted"})
+		return err
+	})
+	st.Close()
+	report(raw)
+
+	// The HTTP API, over loopback.
+	st, err = openStore(ctx, o, "api")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	key, hash := auth.NewKey()
+	authn, _ := auth.New([]auth.Account{{ID: "bench", Role: auth.RoleAdmin, APIKeyHashes: []string{hash}}})
+	router, _ := routing.New([]routing.Route{{Name: "all", Targets: []routing.Target{{Ledger: "bench", Disclosure: adapters.DisclosureDigest}}}}, []string{"bench"})
+	srv := api.New(api.Config{Registry: reg, Store: st, Ingest: ingest.New(reg, st, router), Auth: authn, OpenAPI: ledgergate.OpenAPI,
+		Ledgers: []api.Ledger{{Name: "bench", Kind: "memory", Adapter: memory.New(memory.NewLedger())}}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv}
+	go hs.Serve(ln)
+	defer hs.Close()
+	url := "http://" + ln.Addr().String() + "/v1/records"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 1024}}
+	post := func() error {
+		req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(recs.body()))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusAccepted {
+			return fmt.Errorf("HTTP %d", res.StatusCode)
+		}
+		return nil
+	}
+	report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, post))
+	for _, rate := range o.Rates {
+		report(fixedRate(ctx, fmt.Sprintf("POST /v1/records at %d/s", rate), rate, o.Duration, post))
+	}
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func openStore(ctx context.Context, o Options, name string) (store.Store, error) {
+	switch o.Store {
+	case "postgres":
+		return postgres.Open(ctx, o.DSN)
+	default:
+		return sqlite.Open(ctx, filepath.Join(o.Dir, name+".db"))
+	}
+}
+
+// throughput runs fn from n goroutines for d.
+func throughput(ctx context.Context, name string, n int, d time.Duration, fn func() error) Result {
+	var done, errs atomic.Int64
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				if err := fn(); err != nil {
+					errs.Add(1)
+					continue
+				}
+				done.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	return Result{Name: name, Requests: int(done.Load()), Errors: int(errs.Load()), PerSecond: float64(done.Load()) / el.Seconds()}
+}
+
+// fixedRate issues requests at rate per second (open loop: a slow answer
+// does not delay the next request) and reports latency percentiles.
+func fixedRate(ctx context.Context, name string, rate int, d time.Duration, fn func() error) Result {
+	interval := time.Second / time.Duration(rate)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; ; i++ {
+		at := start.Add(time.Duration(i) * interval)
+		if at.After(start.Add(d)) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Until(at))
+		wg.Go(func() {
+			err := fn()
+			el := time.Since(at) // from the intended send time: queueing counts
+			if err != nil {
+				errs.Add(1)
+				return
+			}
+			mu.Lock()
+			lat = append(lat, el)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	r := Result{Name: name, Requests: len(lat), Errors: int(errs.Load()), PerSecond: float64(len(lat)) / time.Since(start).Seconds()}
+	if len(lat) > 0 {
+		r.P50, r.P99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	}
+	return r
+}

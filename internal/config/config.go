@@ -56,13 +56,32 @@ type Store struct {
 // Ledger configures one ledger adapter.
 type Ledger struct {
 	Name string `yaml:"name"`
-	Kind string `yaml:"kind"` // memory, ethereum
+	Kind string `yaml:"kind"` // memory, ethereum, factom
+	// KeyFile holds the signing key (Ethereum: hex private key; Factom: an
+	// Es... entry-credit secret); or LEDGERGATE_LEDGER_<NAME>_KEY.
+	KeyFile string `yaml:"keyFile"`
 	// Ethereum settings (kind ethereum).
 	RPC           string `yaml:"rpc"`
-	KeyFile       string `yaml:"keyFile"` // hex private key; or LEDGERGATE_LEDGER_<NAME>_KEY
 	Registry      string `yaml:"registry"`
 	Deploy        bool   `yaml:"deploy"` // deploy a new registry when Registry is empty
 	Confirmations uint64 `yaml:"confirmations"`
+	// Factom settings (kind factom): the v2 API of a node (factomd or
+	// another gateway's embedded node), or Embedded to run the project's
+	// own Factom-protocol node inside the gateway.
+	URL       string        `yaml:"url"`
+	Namespace string        `yaml:"namespace"` // chain namespace (default "ledgergate")
+	Embedded  *EmbeddedNode `yaml:"embedded"`
+}
+
+// EmbeddedNode runs the embedded Factom-protocol node.
+type EmbeddedNode struct {
+	// DataDir holds the node's durable log (relative to the config file).
+	DataDir string `yaml:"dataDir"`
+	// Listen serves the node's v2 API (default 127.0.0.1:8088) so outside
+	// tools and other gateways can read it.
+	Listen string `yaml:"listen"`
+	// BlockTime seals a directory block this often (default 2s).
+	BlockTime time.Duration `yaml:"blockTime"`
 }
 
 // Relay tunes the relay.
@@ -117,6 +136,9 @@ func Load(path string) (*Config, error) {
 	rel(&c.TLS.ClientCA)
 	for i := range c.Ledgers {
 		rel(&c.Ledgers[i].KeyFile)
+		if e := c.Ledgers[i].Embedded; e != nil {
+			rel(&e.DataDir)
+		}
 	}
 	if c.Store.Driver == "" || c.Store.Driver == "sqlite" {
 		rel(&c.Store.DSN)
@@ -240,8 +262,17 @@ func (c *Config) Validate() error {
 			if l.Registry == "" && !l.Deploy {
 				errs = append(errs, fmt.Errorf("%s: set registry (the contract address) or deploy: true", where))
 			}
+		case "factom":
+			switch {
+			case l.Embedded == nil && l.URL == "":
+				errs = append(errs, fmt.Errorf("%s: set url (a node's v2 API) or embedded", where))
+			case l.Embedded != nil && l.URL != "":
+				errs = append(errs, fmt.Errorf("%s: url and embedded exclude each other", where))
+			case l.Embedded != nil && l.Embedded.DataDir == "":
+				errs = append(errs, fmt.Errorf("%s: embedded.dataDir is required", where))
+			}
 		default:
-			errs = append(errs, fmt.Errorf("%s: kind %q: want memory or ethereum", where, l.Kind))
+			errs = append(errs, fmt.Errorf("%s: kind %q: want memory, ethereum or factom", where, l.Kind))
 		}
 	}
 	switch c.Log.Level {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -35,6 +36,9 @@ type Options struct {
 	Dir     string // where the SQLite store goes (default: a new temp dir)
 	Listen  string // API address (default 127.0.0.1:8080)
 	RPCAddr string // Ethereum JSON-RPC address (default 127.0.0.1:8545)
+	// FactomAddr serves the embedded Factom-protocol node's v2 API
+	// (default 127.0.0.1:8088; ":0" picks a free port).
+	FactomAddr string
 	// Exit stops the demo once every record is confirmed (for scripts and
 	// tests) instead of serving until interrupted.
 	Exit      bool
@@ -49,6 +53,7 @@ type Info struct {
 	OfficerKey string
 	RPC        string // Ethereum JSON-RPC URL
 	Registry   string // RecordRegistry address
+	Factom     string // the embedded Factom node's v2 API URL
 	RecordIDs  []string
 }
 
@@ -76,6 +81,9 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 	}
 	if o.RPCAddr == "" {
 		o.RPCAddr = "127.0.0.1:8545"
+	}
+	if o.FactomAddr == "" {
+		o.FactomAddr = "127.0.0.1:8088"
 	}
 	if o.Dir == "" {
 		d, err := os.MkdirTemp("", "ledgergate-demo-")
@@ -107,14 +115,29 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		p.key = key
 		accounts = append(accounts, auth.Account{ID: p.id, Role: auth.RolePartner, Issuer: p.issuer, APIKeyHashes: []string{hash}})
 	}
+	factomAddr, err := freeAddr(o.FactomAddr)
+	if err != nil {
+		return fmt.Errorf("factom node address: %w", err)
+	}
+	blockTime := o.BlockTime
+	if blockTime <= 0 {
+		blockTime = time.Second
+	}
 	cfg := &config.Config{
-		Listen:  o.Listen,
-		Store:   config.Store{Driver: "sqlite", DSN: filepath.Join(o.Dir, "ledgergate.db")},
-		Ledgers: []config.Ledger{{Name: "customs-archive", Kind: "memory"}},
+		Listen: o.Listen,
+		Store:  config.Store{Driver: "sqlite", DSN: filepath.Join(o.Dir, "ledgergate.db")},
+		Ledgers: []config.Ledger{
+			{Name: "customs-archive", Kind: "memory"},
+			{Name: "border-anchor", Kind: "factom", Namespace: "demo",
+				Embedded: &config.EmbeddedNode{DataDir: filepath.Join(o.Dir, "factom"), Listen: factomAddr, BlockTime: blockTime}},
+		},
 		Routes: []routing.Route{
-			// A public chain sees digests only; the customs archive holds full records.
+			// A public chain sees digests only; the customs archive holds full records;
+			// border events and sensor readings are anchored on the Factom-style chain.
 			{Name: "anchor-everything", Targets: []routing.Target{{Ledger: "public-chain", Disclosure: adapters.DisclosureDigest}}},
 			{Name: "archive-everything", Targets: []routing.Target{{Ledger: "customs-archive", Disclosure: adapters.DisclosureFull}}},
+			{Name: "border-integrity", Types: []string{schema.TypeSensorReading, schema.TypePostalItemEvent, schema.TypeAssetEvent},
+				Targets: []routing.Target{{Ledger: "border-anchor", Disclosure: adapters.DisclosureDigest}}},
 		},
 		Accounts: accounts,
 		Log:      config.Log{Level: "warn", Format: "text"},
@@ -137,22 +160,22 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		return err
 	}
 	base := "http://" + g.Addr()
-	fmt.Fprintf(out, "gateway on %s (store %s)\n\n", base, cfg.Store.DSN)
+	fmt.Fprintf(out, "gateway on %s (store %s)\nledgers: public-chain (Ethereum, in process), customs-archive (in-memory), border-anchor (embedded Factom-protocol node, v2 API http://%s/v2)\n\n", base, cfg.Store.DSN, factomAddr)
 
 	ids, err := push(ctx, base, out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nwaiting for every record to be confirmed on both ledgers ...\n")
+	fmt.Fprintf(out, "\nwaiting for every record to be confirmed on its ledgers ...\n")
 	if err := waitConfirmed(ctx, base, officerKey, ids, 2*time.Minute); err != nil {
 		return err
 	}
 	if err := summary(ctx, base, officerKey, out); err != nil {
 		return err
 	}
-	tour(out, base, officerKey, chain.RPC, eth, ids[0])
+	tour(out, base, officerKey, chain.RPC, eth, ids[0], factomAddr)
 	if o.Ready != nil {
-		o.Ready(Info{API: base, OfficerKey: officerKey, RPC: chain.RPC, Registry: eth.Registry().Hex(), RecordIDs: ids})
+		o.Ready(Info{API: base, OfficerKey: officerKey, RPC: chain.RPC, Registry: eth.Registry().Hex(), Factom: "http://" + factomAddr + "/v2", RecordIDs: ids})
 	}
 	if o.Exit {
 		stop()
@@ -276,7 +299,17 @@ func summary(ctx context.Context, base, key string, out io.Writer) error {
 	return tw.Flush()
 }
 
-func tour(out io.Writer, base, officerKey, rpc string, eth *ethereum.Adapter, id string) {
+// freeAddr resolves "host:0" to a free port on a loopback address.
+func freeAddr(addr string) (string, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func tour(out io.Writer, base, officerKey, rpc string, eth *ethereum.Adapter, id, factomAddr string) {
 	fmt.Fprintf(out, `
 What to try (keys are valid while the demo runs):
 
@@ -295,8 +328,11 @@ The public chain holds digests only. Check one without the gateway:
   curl -s -X POST -H 'Content-Type: application/json' %s \
     --data '{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"fromBlock":"0x0","address":"%s"}]}'
 
+Border events and sensor readings are anchored on the embedded Factom-protocol node:
+  curl -s -X POST http://%s/v2 --data '{"jsonrpc":"2.0","id":1,"method":"heights"}'
+
 Partner keys (submit records as that partner):
-`, base, officerKey, id, rpc, eth.ChainID(), eth.Registry().Hex(), rpc, eth.Registry().Hex())
+`, base, officerKey, id, rpc, eth.ChainID(), eth.Registry().Hex(), rpc, eth.Registry().Hex(), factomAddr)
 	for _, p := range partners {
 		fmt.Fprintf(out, "  %-12s %s   issuer %s\n", p.id, p.key, p.issuer)
 	}

@@ -24,7 +24,7 @@ func TestDemo(t *testing.T) {
 	ready := make(chan demo.Info, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- demo.Run(ctx, demo.Options{Dir: t.TempDir(), Listen: "127.0.0.1:0", RPCAddr: "127.0.0.1:0", BlockTime: 50 * time.Millisecond,
+		done <- demo.Run(ctx, demo.Options{Dir: t.TempDir(), Listen: "127.0.0.1:0", RPCAddr: "127.0.0.1:0", FactomAddr: "127.0.0.1:0", BlockTime: 50 * time.Millisecond,
 			Ready: func(i demo.Info) { ready <- i }}, &out)
 	}()
 	var info demo.Info
@@ -49,6 +49,21 @@ func TestDemo(t *testing.T) {
 	res.Body.Close()
 	if err := json.Unmarshal(b, &logs); err != nil || len(logs.Result) < 16 {
 		t.Fatalf("eth_getLogs on the demo chain: %v, %d logs: %s", err, len(logs.Result), b)
+	}
+	// The embedded Factom node answers its v2 API and has sealed blocks.
+	res, err = http.Post(info.Factom, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"heights"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heights struct {
+		Result struct {
+			DirectoryBlockHeight int `json:"directoryblockheight"`
+		} `json:"result"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&heights)
+	res.Body.Close()
+	if heights.Result.DirectoryBlockHeight < 1 {
+		t.Fatalf("factom heights = %+v", heights)
 	}
 	req, _ := http.NewRequest("GET", info.API+"/v1/records?status=confirmed", nil)
 	req.Header.Set("Authorization", "Bearer "+info.OfficerKey)

@@ -3,9 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 )
@@ -94,12 +92,28 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 	}
 	resps := make([]acceptResp, len(live))
 	err := s.inTx(context.Background(), func(tx *sql.Tx) error {
-		for i, r := range live {
-			res, err := s.acceptOne(r.ctx, tx, r.v, r.deliveries, r.audit)
-			if err != nil && !errors.Is(err, store.ErrConflict) {
+		// Set-based: one statement per table for the whole batch. A record
+		// id that appears twice waits for the next wave, so each wave sees
+		// the effect of the previous one.
+		todo := make([]int, len(live))
+		for i := range todo {
+			todo[i] = i
+		}
+		for len(todo) > 0 {
+			var wave, later []int
+			seen := map[string]bool{}
+			for _, i := range todo {
+				if id := live[i].v.RecordID; seen[id] {
+					later = append(later, i)
+				} else {
+					seen[id] = true
+					wave = append(wave, i)
+				}
+			}
+			if err := s.acceptWave(tx, live, wave, resps); err != nil {
 				return err
 			}
-			resps[i] = acceptResp{res: res, err: err}
+			todo = later
 		}
 		return nil
 	})
@@ -115,66 +129,4 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 		}
 		r.done <- resps[i]
 	}
-}
-
-// acceptOne is Accept's logic inside a transaction. It returns
-// ErrConflict (without failing the transaction) for a version that may
-// not be stored.
-func (s *Store) acceptOne(ctx context.Context, tx *sql.Tx, v store.Version, deliveries []store.NewDelivery, audit store.AuditEntry) (store.AcceptResult, error) {
-	head, err := scanVersion(s.txQueryRow(ctx, tx, qHead, v.RecordID))
-	hasHead := err == nil
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return store.AcceptResult{}, err
-	case head.Digest == v.Digest:
-		return store.AcceptResult{Version: head, Existing: true}, nil
-	default:
-		// An older version with this digest: the same version again.
-		old, err := scanVersion(s.txQueryRow(ctx, tx, qVersionByDigest, v.RecordID, string(v.Digest)))
-		if err == nil {
-			return store.AcceptResult{Version: old, Existing: true}, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return store.AcceptResult{}, err
-		}
-		if v.Supersedes != head.Digest {
-			return store.AcceptResult{}, fmt.Errorf("record %s is stored with digest %s; a new version must supersede it (supersedes is %q): %w", v.RecordID, head.Digest, v.Supersedes, store.ErrConflict)
-		}
-	}
-	if !hasHead && v.Supersedes != "" {
-		return store.AcceptResult{}, fmt.Errorf("record %s supersedes %s, but no version of it is stored: %w", v.RecordID, v.Supersedes, store.ErrConflict)
-	}
-	now := s.now()
-	if err := s.txQueryRow(ctx, tx, qInsertVersion,
-		v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano()).Scan(&v.Seq); err != nil {
-		return store.AcceptResult{}, err
-	}
-	v.AcceptedAt = now.UTC()
-	if _, err := s.txExec(ctx, tx, qUpsertHead, v.RecordID, v.Seq); err != nil {
-		return store.AcceptResult{}, err
-	}
-	for kind, codes := range map[string][]string{"hs": v.HSCodes, "country": v.Countries} {
-		for _, c := range dedupe(codes) {
-			if _, err := s.txExec(ctx, tx, qInsertCode, v.Seq, kind, c); err != nil {
-				return store.AcceptResult{}, err
-			}
-		}
-	}
-	for _, d := range deliveries {
-		policy, err := json.Marshal(d.Policy)
-		if err != nil {
-			return store.AcceptResult{}, err
-		}
-		if _, err := s.txExec(ctx, tx, qInsertDelivery, v.RecordID, string(v.Digest), d.Ledger, string(policy), store.StatePending, now.UnixNano(), now.UnixNano()); err != nil {
-			return store.AcceptResult{}, err
-		}
-	}
-	if audit.Action != "" {
-		audit.RecordID = v.RecordID
-		if err := s.appendAudit(ctx, tx, audit); err != nil {
-			return store.AcceptResult{}, err
-		}
-	}
-	return store.AcceptResult{Version: v}, nil
 }

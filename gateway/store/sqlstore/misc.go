@@ -37,7 +37,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry)
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	_, err := s.txExec(ctx, tx, qInsertAudit,
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (time, actor, action, record_id, detail) VALUES (?, ?, ?, ?, ?)`),
 		e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.Detail)
 	return err
 }

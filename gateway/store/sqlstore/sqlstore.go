@@ -47,19 +47,15 @@ type Store struct {
 	batcherDone chan struct{}
 	pending     sync.WaitGroup // Accept calls in flight
 
-	stmts map[string]*sql.Stmt // prepared statements (stmts.go), read-only after New
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New migrates db to the latest schema version and returns the store.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
-	s := &Store{db: db, d: d, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	s := &Store{db: db, d: d, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
-	}
-	if err := s.prepare(ctx); err != nil {
-		return nil, fmt.Errorf("sqlstore: prepare: %w", err)
 	}
 	s.startBatcher()
 	return s, nil
@@ -79,9 +75,6 @@ func (s *Store) Close() error {
 	s.pending.Wait() // no Accept can start now; let those queued finish
 	close(s.queue)
 	<-s.batcherDone
-	for _, st := range s.stmts {
-		st.Close()
-	}
 	return s.db.Close()
 }
 

@@ -249,3 +249,51 @@ func concurrentAccept(t *testing.T, s store.Store) {
 		t.Fatalf("after concurrent accepts: %+v, %v", d, err)
 	}
 }
+
+// largeBatch sends many concurrent records with long code lists, so a
+// group-committed batch exceeds a single statement's parameter limit.
+func largeBatch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	codes := make([]string, 400)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("%06d", i)
+	}
+	const n = 48
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	vs := make([]store.Version, n)
+	for i := range n {
+		vs[i] = version(i, "")
+		vs[i].HSCodes = codes
+		wg.Go(func() {
+			_, errs[i] = s.Accept(ctx, vs[i], deliveries("a", "b", "c"), audit())
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Accept %d: %v", i, err)
+		}
+	}
+	for _, v := range vs {
+		d, err := s.Record(ctx, v.RecordID)
+		if err != nil || len(d.Deliveries) != 3 {
+			t.Fatalf("Record(%s) = %+v, %v", v.RecordID, d, err)
+		}
+	}
+	p, err := s.List(ctx, store.Query{HSCode: "000399", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, it := range p.Items {
+		for _, v := range vs {
+			if it.RecordID == v.RecordID {
+				found++
+			}
+		}
+	}
+	if found != n {
+		t.Fatalf("the last code of each record indexes %d of %d records", found, n)
+	}
+}

@@ -1,0 +1,144 @@
+package fabric_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/hash"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/adapters/fabric"
+	"github.com/ledgergate/ledgergate/adapters/fabric/fabrictest"
+	"github.com/ledgergate/ledgergate/conformance"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+var (
+	full     = adapters.Policy{Disclosure: adapters.DisclosureFull}
+	redacted = adapters.Policy{Disclosure: adapters.DisclosureRedacted, PublicFields: []string{"sensorType", "observedAt"}}
+	digest   = adapters.Policy{Disclosure: adapters.DisclosureDigest}
+)
+
+// open returns an adapter for org's user on the test network, closed at
+// the end of the test.
+func open(t testing.TB, n *fabrictest.Connection, org string, opts ...fabric.Option) *fabric.Adapter {
+	t.Helper()
+	a, err := n.Dial(context.Background(), org, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// gateway returns a raw fabric-gateway connection as org's user, closed at
+// the end of the test.
+func gateway(t testing.TB, n *fabrictest.Connection, org string) *client.Gateway {
+	t.Helper()
+	o, _ := n.Org(org)
+	conn, err := fabric.DialPeer(o.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, sign, err := fabric.LoadIdentity(o.MSPID, o.UserCert, o.UserKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := client.Connect(id, client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(conn),
+		client.WithEvaluateTimeout(30*time.Second), client.WithEndorseTimeout(30*time.Second),
+		client.WithSubmitTimeout(30*time.Second), client.WithCommitStatusTimeout(2*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gw.Close(); conn.Close() })
+	return gw
+}
+
+// txCounter counts the transactions on the channel, read from its blocks
+// (qscc): every transaction that reached the orderer, valid or not.
+type txCounter struct {
+	qscc    *client.Contract
+	channel string
+	mu      sync.Mutex
+	height  uint64 // blocks counted
+	count   uint64
+}
+
+func newTxCounter(t testing.TB, n *fabrictest.Connection) *txCounter {
+	gw := gateway(t, n, "customs")
+	return &txCounter{qscc: gw.GetNetwork(n.Channel).GetContract("qscc"), channel: n.Channel}
+}
+
+func (c *txCounter) writes(t *testing.T) uint64 {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	raw, err := c.qscc.EvaluateTransaction("GetChainInfo", c.channel)
+	if err != nil {
+		t.Fatalf("GetChainInfo: %v", err)
+	}
+	var info common.BlockchainInfo
+	if err := proto.Unmarshal(raw, &info); err != nil {
+		t.Fatal(err)
+	}
+	for ; c.height < info.Height; c.height++ {
+		raw, err := c.qscc.EvaluateTransaction("GetBlockByNumber", c.channel, strconv.FormatUint(c.height, 10))
+		if err != nil {
+			t.Fatalf("GetBlockByNumber(%d): %v", c.height, err)
+		}
+		var b common.Block
+		if err := proto.Unmarshal(raw, &b); err != nil {
+			t.Fatal(err)
+		}
+		c.count += uint64(len(b.GetData().GetData()))
+	}
+	return c.count
+}
+
+// record returns a valid SensorReading with a fresh id.
+func record(t testing.TB) *schema.Record {
+	t.Helper()
+	b, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["id"] = conformance.NewRecordID()
+	delete(doc, "supersedes")
+	return validate(t, doc)
+}
+
+// next returns a new version of rec superseding it.
+func next(t testing.TB, rec *schema.Record, value string) *schema.Record {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Canonical, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["value"] = value
+	doc["supersedes"] = string(rec.Digest)
+	return validate(t, doc)
+}
+
+func validate(t testing.TB, doc map[string]any) *schema.Record {
+	t.Helper()
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := schema.Default().Validate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}

@@ -124,9 +124,9 @@ func (e *gatewayError) Unwrap() error { return e.err }
 type submitOutcome int
 
 const (
-	submitUnknown    submitOutcome = iota // the orderer may have it
-	submitNotSent                         // the Gateway never sent it
-	submitRefused                         // the orderer refused it (4xx): not applied, do not retry
+	submitUnknown submitOutcome = iota // the orderer may have it
+	submitNotSent                      // the Gateway never sent it
+	submitRefused                      // the orderer refused it (4xx): not applied, do not retry
 )
 
 // classifySubmit reads a SubmitError. The Gateway answers InvalidArgument

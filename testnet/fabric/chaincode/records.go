@@ -208,10 +208,10 @@ func (c *RecordsContract) check(disclosure, id, typ, issuer, digest, supersedes,
 			return fmt.Errorf("%s: record %s: redacted content is not canonical JSON", errInvalid, id)
 		}
 		var env struct {
-			ID         string `json:"id"`
-			Type       string `json:"type"`
+			ID         string              `json:"id"`
+			Type       string              `json:"type"`
 			Issuer     struct{ ID string } `json:"issuer"`
-			Supersedes string `json:"supersedes"`
+			Supersedes string              `json:"supersedes"`
 		}
 		if err := json.Unmarshal(canon, &env); err != nil {
 			return fmt.Errorf("%s: record %s: redacted content: %v", errInvalid, id, err)

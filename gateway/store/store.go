@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -19,6 +20,7 @@ type Store interface {
 	Outbox
 	Checkpoints
 	Audit
+	Discrepancies
 	// Close releases the store. It is idempotent.
 	Close() error
 }
@@ -175,4 +177,57 @@ type AuditEntry struct {
 type Audit interface {
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	AuditLog(ctx context.Context, recordID string, limit int) ([]AuditEntry, error)
+}
+
+// FieldDiff is one field that differs between two copies of a record.
+type FieldDiff struct {
+	Pointer  string          `json:"pointer"`            // RFC 6901 JSON pointer
+	Expected json.RawMessage `json:"expected,omitempty"` // absent: the expected copy lacks the field
+	Found    json.RawMessage `json:"found,omitempty"`    // absent: the found copy lacks the field
+}
+
+// Discrepancy is a reconciliation finding that needs attention: a ledger
+// (or a legacy system) that does not hold what the gateway accepted.
+type Discrepancy struct {
+	ID       int64  `json:"id"`
+	RecordID string `json:"recordId"`
+	Ledger   string `json:"ledger"`  // ledger name, or "legacy:<source>"
+	Partner  string `json:"partner"` // the record's submitter (for authorization)
+	// Verdict is missing, divergent or unverifiable.
+	Verdict  string        `json:"verdict"`
+	Expected schema.Digest `json:"expected,omitempty"` // the gateway's current digest
+	Found    schema.Digest `json:"found,omitempty"`    // the digest the ledger holds
+	// Version relates Found to Expected: older (a version the gateway
+	// accepted before the current one), newer (supersedes the current one
+	// but was never accepted by the gateway) or unknown.
+	Version    string      `json:"version,omitempty"`
+	Reason     string      `json:"reason,omitempty"`
+	Fields     []FieldDiff `json:"fields,omitempty"`
+	FirstSeen  time.Time   `json:"firstSeen"`
+	ResolvedAt time.Time   `json:"resolvedAt,omitzero"` // zero while open
+}
+
+// DiscrepancyQuery filters ListDiscrepancies. Zero fields do not filter.
+type DiscrepancyQuery struct {
+	RecordID, Ledger, Verdict, Partner string
+	State                              string // "open", "resolved" or "" (both)
+	After                              int64  // cursor: ID of the last item seen
+	Limit                              int    // default 100, at most 1000
+}
+
+// DiscrepancyPage is one page of ListDiscrepancies, in ID order.
+type DiscrepancyPage struct {
+	Items []Discrepancy `json:"items"`
+	Next  int64         `json:"next"` // 0 on the last page
+}
+
+// Discrepancies stores reconciliation findings.
+type Discrepancies interface {
+	// AddDiscrepancies inserts new open discrepancies and returns them
+	// with ID (and FirstSeen, when zero) set.
+	AddDiscrepancies(ctx context.Context, ds []Discrepancy) ([]Discrepancy, error)
+	// ResolveDiscrepancies marks open discrepancies resolved at at.
+	ResolveDiscrepancies(ctx context.Context, ids []int64, at time.Time) error
+	// ListDiscrepancies returns discrepancies matching q, in ID order.
+	ListDiscrepancies(ctx context.Context, q DiscrepancyQuery) (DiscrepancyPage, error)
 }

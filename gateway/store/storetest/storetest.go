@@ -34,6 +34,9 @@ func Run(t *testing.T, h Harness) {
 		"OutboxConcurrency": outboxConcurrency,
 		"Checkpoints":       checkpoints,
 		"AuditLog":          auditLog,
+		"DeadLetters":       deadLetters,
+		"Leases":            leases,
+		"Discrepancies":     discrepancies,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -84,7 +84,15 @@ fi
 FABRIC_SRC=$(cd "$HERE/build" && GOFLAGS=-mod=readonly go mod download github.com/hyperledger/fabric && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/hyperledger/fabric)
 [[ -f $FABRIC_SRC/sampleconfig/core.yaml ]] || die "fabric sampleconfig not found (FABRIC_SRC=$FABRIC_SRC)"
 log "building the records chaincode"
-(cd "$HERE" && GOFLAGS=-mod=readonly go build -o "$NET_DIR/bin/records-cc" ./chaincode) || die "chaincode build failed"
+# The chaincode module replaces ledgergate with ../.. (the schema package), so
+# a change to the root go.mod can leave testnet/fabric/go.mod behind; then
+# build with a scratch copy of go.mod/go.sum (-modfile) instead of failing.
+if ! (cd "$HERE" && GOFLAGS=-mod=readonly go build -o "$NET_DIR/bin/records-cc" ./chaincode) 2>"$NET_DIR/logs/chaincode-build.log"; then
+  log "testnet/fabric/go.mod is out of date with the root go.mod (run go mod tidy there); building with a scratch copy"
+  cp "$HERE/go.mod" "$NET_DIR/cc.go.mod"; cp "$HERE/go.sum" "$NET_DIR/cc.go.sum"
+  (cd "$HERE" && GOFLAGS=-mod=mod go build -modfile="$NET_DIR/cc.go.mod" -o "$NET_DIR/bin/records-cc" ./chaincode) \
+    >>"$NET_DIR/logs/chaincode-build.log" 2>&1 || { cat "$NET_DIR/logs/chaincode-build.log"; die "chaincode build failed"; }
+fi
 export PATH="$FABRIC_BIN:$PATH"
 
 # ---- 2. crypto material and the channel's genesis block ------------------------
@@ -237,6 +245,9 @@ peer_env() { # peer_env ORG : node environment of peer0.ORG
   export CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$ops CORE_METRICS_PROVIDER=disabled
   export CORE_PEER_FILESYSTEMPATH=$NET_DIR/data/peer0.$o CORE_LEDGER_SNAPSHOTS_ROOTDIR=$NET_DIR/data/peer0.$o/snapshots
   export CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=true
+  # find the other org's peer (anchor peer) quickly, also on a loaded machine
+  export CORE_PEER_GOSSIP_RECONNECTINTERVAL=2s CORE_PEER_GOSSIP_MEMBERSHIPTRACKERINTERVAL=1s
+  export CORE_PEER_GOSSIP_DIALTIMEOUT=10s CORE_PEER_GOSSIP_CONNTIMEOUT=10s
 }
 admin_env() { peer_env "$1"; export CORE_PEER_MSPCONFIGPATH=$(org_dir "$1")/users/Admin@$1.example.com/msp; }
 for o in customs partner; do (peer_env "$o"; start_proc "peer0.$o" "$FABRIC_BIN/peer" node start); done
@@ -286,6 +297,18 @@ for o in customs partner; do # wait until both peers have the definition committ
     (admin_env "$o"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME") >/dev/null 2>&1 && break
     sleep 0.2
   done
+done
+
+# The Gateway plans endorsements from gossip membership: wait until each peer
+# sees the other org's peer, or AND(customs, partner) cannot be satisfied yet.
+for o in customs partner; do
+  other=$PARTNER_PORT; [[ $o == partner ]] && other=$CUSTOMS_PORT
+  for _ in $(seq 1 600); do
+    grep -q "peers went online:.*127.0.0.1:$other" "$NET_DIR/logs/peer0.$o.log" && break
+    sleep 0.1
+  done
+  grep -q "peers went online:.*127.0.0.1:$other" "$NET_DIR/logs/peer0.$o.log" \
+    || die "peer0.$o does not see the other organization's peer (gossip); see $NET_DIR/logs"
 done
 
 # ---- 5. connection settings -------------------------------------------------------------

@@ -222,9 +222,12 @@ log: {level: warn}
 
 	// Restart; clients retry what was not acknowledged.
 	g = startGateway(t, bin, cfg, base)
+	stopped := false
 	defer func() {
-		g.cmd.Process.Signal(syscall.SIGTERM)
-		g.cmd.Wait()
+		if !stopped {
+			g.cmd.Process.Kill()
+			g.cmd.Wait()
+		}
 	}()
 	for i := range acked {
 		if !acked[i].Load() && !submit(i) {
@@ -245,6 +248,15 @@ log: {level: warn}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+
+	// SIGTERM shuts the gateway down gracefully (exit status 0).
+	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.cmd.Wait(); err != nil {
+		t.Fatalf("gateway exit after SIGTERM: %v\n%s", err, g.log.String())
+	}
+	stopped = true
 
 	// Count what each ledger holds, from the ledger itself.
 	for _, ns := range []string{"crash-a", "crash-b"} {

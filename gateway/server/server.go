@@ -84,13 +84,14 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	g = &Gateway{cfg: cfg, log: o.logger, ledgers: map[string]adapters.Adapter{}, started: make(chan struct{})}
+	gw := &Gateway{cfg: cfg, log: o.logger, ledgers: map[string]adapters.Adapter{}, started: make(chan struct{})}
+	g = gw
 	if g.log == nil {
 		g.log = NewLogger(cfg.Log, os.Stderr)
 	}
 	defer func() {
 		if err != nil {
-			g.Close()
+			gw.Close() // what was opened before the failure
 		}
 	}()
 	if g.Registry, err = cfg.Schema.Registry(); err != nil {

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/auth"
+	"github.com/ledgergate/ledgergate/gateway/routing"
+	"github.com/ledgergate/ledgergate/gateway/server"
+	"github.com/ledgergate/ledgergate/internal/config"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// startGatewayInProcess runs a gateway with one memory ledger and returns
+// its URL and a partner key for issuer urn:gln:0614141000005.
+func startGatewayInProcess(t *testing.T) (url, partnerKey, officerKey string) {
+	t.Helper()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	pk, ph := auth.NewKey()
+	ok, oh := auth.NewKey()
+	cfg := &config.Config{
+		Listen:  addr,
+		Store:   config.Store{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "lg.db")},
+		Ledgers: []config.Ledger{{Name: "archive", Kind: "memory"}},
+		Routes:  []routing.Route{{Name: "all", Targets: []routing.Target{{Ledger: "archive", Disclosure: adapters.DisclosureFull}}}},
+		Accounts: []auth.Account{
+			{ID: "sensor-co", Role: auth.RolePartner, Issuer: "urn:gln:0614141000005", APIKeyHashes: []string{ph}},
+			{ID: "officer", Role: auth.RoleOfficer, APIKeyHashes: []string{oh}},
+		},
+		Log: config.Log{Level: "error"},
+	}
+	g, err := server.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	<-g.Started()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + g.Addr(), pk, ok
+}
+
+func TestClientCommands(t *testing.T) {
+	url, partnerKey, officerKey := startGatewayInProcess(t)
+	dir := t.TempDir()
+	good, _ := schema.ExampleOf(schema.TypeSensorReading, "minimal")
+	goodPath := writeFile(t, dir, "reading.json", string(good))
+	badPath := writeFile(t, dir, "bad.json", strings.Replace(string(good), `"temperature"`, `"sonar"`, 1))
+	otherIssuer, _ := schema.ExampleOf(schema.TypeAssetEvent, "minimal")
+	otherPath := writeFile(t, dir, "asset.json", string(otherIssuer))
+
+	as := func(key string, args ...string) (int, string, string) {
+		return runCLI(t, "", append([]string{"--url", url, "--api-key", key}, args...)...)
+	}
+	code, out, errOut := as(partnerKey, "submit", goodPath)
+	if code != 0 || !strings.Contains(out, "accepted urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02") || !strings.Contains(out, "-> archive") {
+		t.Fatalf("submit: %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := as(partnerKey, "submit", goodPath); code != 0 || !strings.Contains(out, "already stored") {
+		t.Fatalf("resubmit: %d %s", code, out)
+	}
+	code, _, errOut = as(partnerKey, "submit", badPath, otherPath)
+	if code != 1 || !strings.Contains(errOut, "/sensorType") || !strings.Contains(errOut, "[sensor.type]") || !strings.Contains(errOut, "403 Forbidden issuer") {
+		t.Fatalf("bad submissions: %d\n%s", code, errOut)
+	}
+	code, out, _ = as(officerKey, "get", "urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02")
+	if code != 0 || !strings.Contains(out, "SensorReading") || !strings.Contains(out, "archive") || !strings.Contains(out, "(current)") {
+		t.Fatalf("get: %d\n%s", code, out)
+	}
+	code, out, _ = as(officerKey, "get", "--json", "urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02")
+	var v map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["digest"] == nil {
+		t.Fatalf("get --json: %d\n%s", code, out)
+	}
+	if code, _, errOut := as(officerKey, "get", "urn:uuid:00000000-0000-4000-8000-000000000000"); code != 1 || !strings.Contains(errOut, "404") {
+		t.Fatalf("get unknown: %d %s", code, errOut)
+	}
+	code, out, _ = as(officerKey, "list", "--type", "SensorReading")
+	if code != 0 || !strings.Contains(out, "urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02") {
+		t.Fatalf("list: %d\n%s", code, out)
+	}
+	if code, _, errOut := as(officerKey, "list", "--status", "lost"); code != 1 || !strings.Contains(errOut, "Invalid query") {
+		t.Fatalf("list bad filter: %d %s", code, errOut)
+	}
+	if code, _, errOut := as("lgk_wrong", "list"); code != 2 || !strings.Contains(errOut, "401") {
+		t.Fatalf("wrong key: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "--url", "http://127.0.0.1:1", "--api-key", "k", "list"); code != 2 || !strings.Contains(errOut, "gateway at") {
+		t.Fatalf("unreachable gateway: %d %s", code, errOut)
+	}
+}

@@ -36,6 +36,7 @@ func Run(t *testing.T, h Harness) {
 		"AuditLog":          auditLog,
 		"DeadLetters":       deadLetters,
 		"Leases":            leases,
+		"Discrepancies":     discrepancies,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

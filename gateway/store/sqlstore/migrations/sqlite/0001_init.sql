@@ -13,10 +13,12 @@ CREATE TABLE versions (
   accepted_at    INTEGER NOT NULL,
   UNIQUE (record_id, digest)
 );
+-- Tables keyed by their primary key alone are WITHOUT ROWID: one B-tree
+-- per row instead of a rowid table plus a key index.
 CREATE TABLE heads (
   record_id TEXT PRIMARY KEY,
   seq       INTEGER NOT NULL REFERENCES versions(seq)
-);
+) WITHOUT ROWID;
 CREATE INDEX heads_seq ON heads(seq);
 CREATE INDEX versions_type ON versions(type, seq);
 CREATE INDEX versions_issuer ON versions(issuer, seq);
@@ -26,7 +28,7 @@ CREATE TABLE record_codes (
   kind TEXT    NOT NULL, -- 'hs' or 'country'
   code TEXT    NOT NULL,
   PRIMARY KEY (kind, code, seq)
-);
+) WITHOUT ROWID;
 CREATE TABLE deliveries (
   record_id   TEXT    NOT NULL,
   digest      TEXT    NOT NULL,
@@ -41,13 +43,13 @@ CREATE TABLE deliveries (
   receipt     TEXT,
   updated_at  INTEGER NOT NULL,
   PRIMARY KEY (record_id, digest, ledger)
-);
+) WITHOUT ROWID;
 CREATE INDEX deliveries_due ON deliveries(state, next_at);
 CREATE TABLE checkpoints (
   source     TEXT PRIMARY KEY,
   checkpoint TEXT NOT NULL,
   updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE audit (
   seq       INTEGER PRIMARY KEY AUTOINCREMENT,
   time      INTEGER NOT NULL,

@@ -161,12 +161,6 @@ type version struct {
 	Creator    string `json:"creator"`
 }
 
-// lookup is the chaincode's Lookup answer.
-type lookup struct {
-	Head    *version `json:"head"`
-	Version *version `json:"version"`
-}
-
 // chaincodeEvent is the payload of a RecordWritten event.
 type chaincodeEvent struct {
 	ID         string `json:"id"`

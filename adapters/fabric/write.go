@@ -13,10 +13,10 @@ import (
 	"github.com/ledgergate/ledgergate/schema"
 )
 
-// Write implements adapters.Adapter. It asks the chaincode (an evaluation,
-// no transaction) whether the ledger holds the version or a conflicting
-// head, then endorses Put, sends the signed transaction to the orderer and
-// waits for its commit status. A transaction invalidated by an MVCC or
+// Write implements adapters.Adapter. It has Put endorsed (a simulation:
+// the chaincode answers with the version the ledger already holds, or
+// refuses a conflicting version, without any transaction), then sends the
+// signed transaction to the orderer and waits for its commit status. A transaction invalidated by an MVCC or
 // phantom read conflict is endorsed again (WithConflictRetries). Errors
 // wrap ErrUnavailable only when nothing reached the orderer or the
 // transaction was invalidated (so it changed nothing); once it may have
@@ -34,16 +34,6 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		if err := ctx.Err(); err != nil {
 			return adapters.Receipt{}, unavailable(fmt.Errorf("fabric: write %s: %w", r.ID, err))
 		}
-		l, err := a.lookup(ctx, r.ID, r.Digest)
-		if err != nil {
-			return adapters.Receipt{}, unavailable(fmt.Errorf("fabric: write %s: %w", r.ID, err))
-		}
-		if l.Version != nil { // already on the ledger: no second write
-			return a.existing(ctx, l.Version)
-		}
-		if err := conflict(r, l.Head); err != nil {
-			return adapters.Receipt{}, err
-		}
 		rc, again, err := a.submit(ctx, pl)
 		if !again {
 			return rc, err
@@ -56,19 +46,6 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		case <-ctx.Done():
 		}
 	}
-}
-
-// conflict refuses a version that would not follow the ledger's head.
-func conflict(r *schema.Record, head *version) error {
-	switch {
-	case head != nil && string(r.Supersedes) != head.Digest:
-		return adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s is held with digest %s; a new version must supersede it (supersedes is %q)", r.ID, head.Digest, r.Supersedes), nil)
-	case head != nil && head.Type != r.Type:
-		return adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s is held as type %s", r.ID, head.Type), nil)
-	case head == nil && r.Supersedes != "":
-		return adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s supersedes %s, but the ledger holds no version of it", r.ID, r.Supersedes), nil)
-	}
-	return nil
 }
 
 // existing returns the receipt of a version the ledger already holds. Its
@@ -98,7 +75,7 @@ func (a *Adapter) submit(ctx context.Context, pl adapters.Payload) (rc adapters.
 	if err := json.Unmarshal(txn.Result(), &res); err != nil {
 		return rc, false, unavailable(fmt.Errorf("fabric: endorsed result of %s: %w", r.ID, err))
 	}
-	if res.TxID != txn.TransactionID() { // written by someone else since the lookup
+	if res.TxID != txn.TransactionID() { // already on the ledger: no second write
 		rc, err := a.existing(ctx, &res)
 		return rc, false, err
 	}
@@ -166,20 +143,4 @@ func (a *Adapter) send(ctx context.Context, txn *client.Transaction) (*client.Co
 		}
 	}
 	return nil, unknownOutcome(txn.TransactionID(), unknown)
-}
-
-// lookup evaluates the chaincode's Lookup(id, digest).
-func (a *Adapter) lookup(ctx context.Context, id string, digest schema.Digest) (*lookup, error) {
-	raw, err := a.contract.EvaluateWithContext(ctx, "Lookup", client.WithArguments(id, string(digest)))
-	if err != nil {
-		if rej := refusal(id, err); rej != nil {
-			return nil, rej
-		}
-		return nil, fmt.Errorf("evaluate Lookup(%s): %w", id, &gatewayError{err})
-	}
-	var l lookup
-	if err := json.Unmarshal(raw, &l); err != nil {
-		return nil, fmt.Errorf("evaluate Lookup(%s): %w", id, err)
-	}
-	return &l, nil
 }

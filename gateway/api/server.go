@@ -46,6 +46,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Ready reports readiness (e.g. relay started); nil means ready.
 	Ready func(context.Context) error
+	// Streaming: live events (GET /v1/stream), watched sources and dead
+	// letters (stream.go).
+	Streaming Streaming
 }
 
 // Server serves the API.
@@ -72,6 +75,7 @@ func New(cfg Config) *Server {
 	s.handle("GET /v1/records", s.authed(s.listRecords))
 	s.handle("GET /v1/records/{id}", s.authed(s.getRecord))
 	s.handle("GET /v1/ledgers", s.authed(s.getLedgers))
+	s.registerStreaming()
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.handle("GET /openapi.yaml", s.openapi)

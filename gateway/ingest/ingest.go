@@ -43,10 +43,15 @@ type Result struct {
 
 // Ingestor accepts records.
 type Ingestor struct {
-	reg    *schema.Registry
-	store  store.Records
-	router *routing.Router
+	reg      *schema.Registry
+	store    store.Records
+	router   *routing.Router
+	onAccept func(Submitter, Result)
 }
+
+// OnAccept calls fn after each new version is stored (not for a version
+// that was already stored). Set it before the Ingestor is used.
+func (in *Ingestor) OnAccept(fn func(Submitter, Result)) { in.onAccept = fn }
 
 // New returns an Ingestor.
 func New(reg *schema.Registry, s store.Records, r *routing.Router) *Ingestor {
@@ -86,7 +91,11 @@ func (in *Ingestor) SubmitRecord(ctx context.Context, who Submitter, rec *schema
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Record: rec, Version: res.Version, Existing: res.Existing, Deliveries: deliveries}, nil
+	out := Result{Record: rec, Version: res.Version, Existing: res.Existing, Deliveries: deliveries}
+	if !res.Existing && in.onAccept != nil {
+		in.onAccept(who, out)
+	}
+	return out, nil
 }
 
 // countryKeys are the fields whose values are ISO 3166 codes.

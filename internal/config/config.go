@@ -37,6 +37,8 @@ type Config struct {
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
 	// RequestTimeout bounds each API request (default 30s).
 	RequestTimeout time.Duration `yaml:"requestTimeout"`
+	// Reconcile schedules reconciliation runs (reconcile.go).
+	Reconcile Reconcile `yaml:"reconcile"`
 }
 
 // TLS enables HTTPS and, with ClientCA, mutual TLS.
@@ -275,6 +277,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: kind %q: want memory, ethereum or factom", where, l.Kind))
 		}
 	}
+	errs = append(errs, c.Reconcile.validate()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -1,0 +1,31 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/internal/config"
+)
+
+func TestReconcileSettings(t *testing.T) {
+	c, err := config.Load(write(t, string(config.Example())+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Defaults()
+	if err := c.Validate(); err != nil || c.Reconcile.Interval != 0 {
+		t.Fatalf("example: %v, %+v", err, c.Reconcile)
+	}
+	c.Reconcile = config.Reconcile{Interval: 10 * time.Minute, FullInterval: 24 * time.Hour, Workers: 8}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.Reconcile = config.Reconcile{Interval: time.Millisecond, FullInterval: -1, Workers: -1}
+	err = c.Validate()
+	for _, want := range []string{"reconcile.interval", "reconcile.fullInterval", "reconcile.workers"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error about %s, got %v", want, err)
+		}
+	}
+}

@@ -166,6 +166,13 @@ func isNotFound(err error) bool {
 	return strings.Contains(low, "not found") || strings.Contains(low, "no such transaction")
 }
 
+// endorsersDisagree reports an endorsement the Gateway could not assemble
+// because the peers' results differed (typically one had not committed the
+// latest block yet). Nothing was sent to the orderer.
+func endorsersDisagree(err error) bool {
+	return strings.Contains(describe(err), "ProposalResponsePayloads do not match")
+}
+
 // isConflictCode reports validation codes after which endorsing again may
 // succeed: another transaction changed what this one read.
 func isConflictCode(code peer.TxValidationCode) bool {

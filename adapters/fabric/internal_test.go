@@ -84,6 +84,9 @@ func TestSubmitClassification(t *testing.T) {
 	if !errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, adapters.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("unknownOutcome: %v", err)
 	}
+	if !endorsersDisagree(withDetail(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info", "ProposalResponsePayloads do not match")) {
+		t.Error("endorsersDisagree")
+	}
 	if !isConflictCode(peer.TxValidationCode_MVCC_READ_CONFLICT) || isConflictCode(peer.TxValidationCode_VALID) {
 		t.Error("isConflictCode")
 	}

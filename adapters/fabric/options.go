@@ -102,7 +102,9 @@ func WithTimeouts(evaluate, endorse, submit, commit time.Duration) Option {
 
 // WithConflictRetries sets how many times Write endorses and submits again
 // after its transaction was invalidated by an MVCC read conflict or a
-// phantom read (another transaction changed the record first).
+// phantom read (another transaction changed the record first), or after
+// the endorsing peers answered differently (one had not committed the
+// latest block yet).
 func WithConflictRetries(n int) Option { return func(c *config) { c.conflictRetries = max(n, 0) } }
 
 // WithSubmitAttempts sets how many times Write sends the same signed

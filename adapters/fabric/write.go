@@ -17,7 +17,9 @@ import (
 // the chaincode answers with the version the ledger already holds, or
 // refuses a conflicting version, without any transaction), then sends the
 // signed transaction to the orderer and waits for its commit status. A transaction invalidated by an MVCC or
-// phantom read conflict is endorsed again (WithConflictRetries). Errors
+// phantom read conflict, or whose endorsers answered differently (peers
+// that have not committed the same blocks yet), is endorsed again
+// (WithConflictRetries). Errors
 // wrap ErrUnavailable only when nothing reached the orderer or the
 // transaction was invalidated (so it changed nothing); once it may have
 // been ordered, the error wraps ErrOutcomeUnknown.
@@ -39,7 +41,7 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 			return rc, err
 		}
 		if attempt >= a.cfg.conflictRetries {
-			return adapters.Receipt{}, unavailable(fmt.Errorf("fabric: write %s: gave up after %d read conflicts: %w", r.ID, attempt+1, err))
+			return adapters.Receipt{}, unavailable(fmt.Errorf("fabric: write %s: gave up after %d read conflicts or endorsement mismatches: %w", r.ID, attempt+1, err))
 		}
 		select { // let the competing transaction's block land
 		case <-time.After(time.Duration(10*(attempt+1)) * time.Millisecond):
@@ -69,6 +71,9 @@ func (a *Adapter) submit(ctx context.Context, pl adapters.Payload) (rc adapters.
 	}
 	txn, err := prop.EndorseWithContext(ctx)
 	if err != nil {
+		if endorsersDisagree(err) { // peers at different heights: try again
+			return rc, true, &gatewayError{err}
+		}
 		return rc, false, fmt.Errorf("fabric: %w", endorseError(r.ID, err))
 	}
 	var res version

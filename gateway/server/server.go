@@ -43,6 +43,7 @@ type Gateway struct {
 	api       *api.Server
 	ledgers   map[string]adapters.Adapter
 	closers   []func()
+	streaming streaming // live events, webhooks, watched sources (events.go)
 	listener  net.Listener
 	started   chan struct{}
 	closeOnce sync.Once
@@ -147,10 +148,16 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 		relayOpts = append(relayOpts, relay.WithLease(cfg.Relay.Lease))
 	}
 	relayOpts = append(relayOpts, relay.WithLogger(g.log))
+	onChange, streamingView, err := g.setupStreaming(ctx, cfg, cfg.Accounts, o.getenv)
+	if err != nil {
+		return nil, err
+	}
+	relayOpts = append(relayOpts, onChange)
 	g.relay = relay.New(g.Store, g.Registry, g.ledgers, relayOpts...)
 	g.api = api.New(api.Config{
 		Registry: g.Registry, Store: g.Store, Ingest: g.Ingest, Auth: authn, Ledgers: apiLedgers,
 		OpenAPI: ledgergate.OpenAPI, Logger: g.log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout,
+		Streaming: streamingView,
 		Ready: func(context.Context) error {
 			select {
 			case <-g.started:
@@ -203,6 +210,12 @@ func (g *Gateway) Run(ctx context.Context) error {
 	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = g.relay.Run(relayCtx) })
+	if m := g.streaming.sources; m != nil {
+		wg.Go(func() { _ = m.Run(relayCtx) })
+	}
+	if h := g.streaming.webhooks; h != nil {
+		wg.Go(func() { _ = h.Run(relayCtx) })
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	close(g.started)

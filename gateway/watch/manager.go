@@ -345,4 +345,3 @@ func (r *runner) deadLetter(ctx context.Context, n Native, payload any, cause er
 	}
 	return cause, nil
 }
-

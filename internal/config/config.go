@@ -32,7 +32,11 @@ type Config struct {
 	Routes   []routing.Route `yaml:"routes"`
 	Accounts []auth.Account  `yaml:"accounts"`
 	Relay    Relay           `yaml:"relay"`
-	Log      Log             `yaml:"log"`
+	// Sources are partners' own ledgers the gateway watches, and Events
+	// the live event stream, webhooks and NATS (watch.go).
+	Sources []Source `yaml:"sources"`
+	Events  Events   `yaml:"events"`
+	Log     Log      `yaml:"log"`
 	// ShutdownTimeout bounds graceful shutdown (default 30s).
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
 	// RequestTimeout bounds each API request (default 30s).
@@ -142,6 +146,7 @@ func Load(path string) (*Config, error) {
 			rel(&e.DataDir)
 		}
 	}
+	c.relWatch(rel)
 	if c.Store.Driver == "" || c.Store.Driver == "sqlite" {
 		rel(&c.Store.DSN)
 	}
@@ -277,6 +282,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: kind %q: want memory, ethereum or factom", where, l.Kind))
 		}
 	}
+	errs = append(errs, c.validateWatch()...)
 	errs = append(errs, c.Reconcile.validate()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

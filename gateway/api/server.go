@@ -14,6 +14,7 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
+	"github.com/ledgergate/ledgergate/gateway/reconcile"
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/schema"
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,6 +45,8 @@ type Config struct {
 	Metrics  *prometheus.Registry // nil: a private registry
 	// RequestTimeout bounds each /v1 request (default 30 s).
 	RequestTimeout time.Duration
+	// Reconcile serves POST /v1/reconcile (nil: 503).
+	Reconcile *reconcile.Engine
 	// Ready reports readiness (e.g. relay started); nil means ready.
 	Ready func(context.Context) error
 	// Streaming: live events (GET /v1/stream), watched sources and dead
@@ -75,6 +78,9 @@ func New(cfg Config) *Server {
 	s.handle("GET /v1/records", s.authed(s.listRecords))
 	s.handle("GET /v1/records/{id}", s.authed(s.getRecord))
 	s.handle("GET /v1/ledgers", s.authed(s.getLedgers))
+	s.handle("GET /v1/discrepancies", s.authed(s.listDiscrepancies))
+	s.handle("POST /v1/reconcile", s.authed(s.postReconcile))
+	s.handle("POST /v1/verify", s.postVerify)
 	s.registerStreaming()
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)

@@ -21,6 +21,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/api"
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
+	"github.com/ledgergate/ledgergate/gateway/reconcile"
 	"github.com/ledgergate/ledgergate/gateway/relay"
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
@@ -43,6 +44,7 @@ type Gateway struct {
 	api       *api.Server
 	ledgers   map[string]adapters.Adapter
 	closers   []func()
+	recon     *reconcile.Engine
 	streaming streaming // live events, webhooks, watched sources (events.go)
 	listener  net.Listener
 	started   chan struct{}
@@ -56,6 +58,7 @@ type options struct {
 	ledgers map[string]injected
 	logger  *slog.Logger
 	getenv  func(string) string
+	hook    reconcile.Hook
 }
 
 type injected struct {
@@ -154,10 +157,11 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 	}
 	relayOpts = append(relayOpts, onChange)
 	g.relay = relay.New(g.Store, g.Registry, g.ledgers, relayOpts...)
+	g.recon = g.newReconciler(o.hook)
 	g.api = api.New(api.Config{
 		Registry: g.Registry, Store: g.Store, Ingest: g.Ingest, Auth: authn, Ledgers: apiLedgers,
 		OpenAPI: ledgergate.OpenAPI, Logger: g.log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout,
-		Streaming: streamingView,
+		Streaming: streamingView, Reconcile: g.recon,
 		Ready: func(context.Context) error {
 			select {
 			case <-g.started:
@@ -210,6 +214,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = g.relay.Run(relayCtx) })
+	wg.Go(func() { g.reconcileLoop(relayCtx) })
 	if m := g.streaming.sources; m != nil {
 		wg.Go(func() { _ = m.Run(relayCtx) })
 	}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/ledgergate/ledgergate/gateway/reconcile"
+)
+
+// WithReconcileHook connects a callback to every discrepancy a
+// reconciliation run opens or resolves (for example, to publish it as a
+// CloudEvent). The hook runs on the reconciling goroutine; it must not
+// block for long.
+func WithReconcileHook(h reconcile.Hook) Option { return func(o *options) { o.hook = h } }
+
+// Reconciler is the gateway's reconciliation engine (on-demand runs).
+func (g *Gateway) Reconciler() *reconcile.Engine { return g.recon }
+
+func (g *Gateway) newReconciler(hook reconcile.Hook) *reconcile.Engine {
+	log := g.log
+	return reconcile.New(reconcile.Config{
+		Source: reconcile.StoreSource{Store: g.Store}, Ledgers: g.ledgers, Store: g.Store, Workers: g.cfg.Reconcile.Workers,
+		Hook: func(ctx context.Context, ev reconcile.Event) {
+			d := ev.Discrepancy
+			log.Warn("reconcile: discrepancy "+string(ev.Kind), "id", d.ID, "record", d.RecordID, "ledger", d.Ledger, "verdict", d.Verdict, "version", d.Version, "fields", len(d.Fields), "reason", d.Reason)
+			if hook != nil {
+				hook(ctx, ev)
+			}
+		},
+	})
+}
+
+// reconcileLoop runs incremental reconciliations every
+// reconcile.interval and full ones every reconcile.fullInterval until
+// ctx ends.
+func (g *Gateway) reconcileLoop(ctx context.Context) {
+	rc := g.cfg.Reconcile
+	if rc.Interval <= 0 && rc.FullInterval <= 0 {
+		return
+	}
+	tick := func(d time.Duration) <-chan time.Time {
+		if d <= 0 {
+			return nil
+		}
+		t := time.NewTicker(d)
+		go func() { <-ctx.Done(); t.Stop() }()
+		return t.C
+	}
+	inc, full := tick(rc.Interval), tick(rc.FullInterval)
+	for {
+		opts := reconcile.Options{}
+		select {
+		case <-ctx.Done():
+			return
+		case <-inc:
+			opts.Incremental = true
+		case <-full:
+		}
+		rep, err := g.recon.Run(ctx, opts)
+		if err != nil {
+			if ctx.Err() == nil {
+				g.log.Error("reconcile", "err", err)
+			}
+			continue
+		}
+		g.log.Info("reconcile: "+rep.Summary(), "records", rep.Records, "opened", rep.Opened, "resolved", rep.Resolved)
+	}
+}

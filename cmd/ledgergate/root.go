@@ -95,7 +95,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pf.StringVar(&a.apiKey, "api-key", "", "API key for client commands (default $LEDGERGATE_API_KEY)")
 
 	root.AddCommand(a.schemaCmd(), a.versionCmd(), a.serveCmd(), a.configCmd(), a.keysCmd(),
-		a.submitCmd(), a.getCmd(), a.listCmd(), a.demoCmd(), a.benchCmd())
+		a.submitCmd(), a.getCmd(), a.listCmd(), a.demoCmd(), a.benchCmd(),
+		a.reconcileCmd(), a.verifyCmd())
 
 	err := root.Execute()
 	if err == nil {

@@ -3,12 +3,10 @@ GO ?= go
 
 .PHONY: test demo lint bench fuzz generate
 
-# The whole test suite (what .ci/run runs).
+# The whole test suite (what .ci/run runs): services, the Fabric test
+# network, every module's tests; see scripts/test-all.sh.
 test:
-	./scripts/ensure-services.sh
-	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
-	cd testnet/factomd && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	./scripts/test-all.sh
 
 # The main job on the embedded default.
 demo:

@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/fabric"
 	"github.com/ledgergate/ledgergate/adapters/factom"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/adapters/factom/node"
@@ -55,6 +56,14 @@ func openLedger(ctx context.Context, l config.Ledger, reg *schema.Registry, gete
 		return a, ec.Close, nil
 	case "factom":
 		return openFactom(ctx, l, reg, getenv)
+	case "fabric":
+		a, err := fabric.Dial(ctx, fabric.Config{Endpoint: l.Peer, TLSCACert: l.TLSCACert, ServerName: l.ServerName,
+			MSPID: l.MSPID, CertPath: l.CertFile, KeyPath: l.KeyFile},
+			fabric.WithChannel(l.Channel), fabric.WithChaincode(l.Chaincode), fabric.WithLedgerName(l.Name), fabric.WithSchema(reg))
+		if err != nil {
+			return nil, nil, fmt.Errorf("ledger %s: %w", l.Name, err)
+		}
+		return a, func() {}, nil
 	}
 	return nil, nil, fmt.Errorf("ledger %s: unknown kind %q", l.Name, l.Kind)
 }

@@ -77,6 +77,15 @@ type Ledger struct {
 	URL       string        `yaml:"url"`
 	Namespace string        `yaml:"namespace"` // chain namespace (default "ledgergate")
 	Embedded  *EmbeddedNode `yaml:"embedded"`
+	// Fabric settings (kind fabric): a peer's Gateway service and the
+	// client identity that signs (paths relative to this file).
+	Peer       string `yaml:"peer"`       // host:port
+	TLSCACert  string `yaml:"tlsCACert"`  // PEM of the CA of the peer's TLS certificate
+	ServerName string `yaml:"serverName"` // TLS name override
+	MSPID      string `yaml:"mspId"`
+	CertFile   string `yaml:"certFile"` // the signing identity's X.509 certificate (PEM)
+	Channel    string `yaml:"channel"`
+	Chaincode  string `yaml:"chaincode"`
 }
 
 // EmbeddedNode runs the embedded Factom-protocol node.
@@ -142,6 +151,8 @@ func Load(path string) (*Config, error) {
 	rel(&c.TLS.ClientCA)
 	for i := range c.Ledgers {
 		rel(&c.Ledgers[i].KeyFile)
+		rel(&c.Ledgers[i].TLSCACert)
+		rel(&c.Ledgers[i].CertFile)
 		if e := c.Ledgers[i].Embedded; e != nil {
 			rel(&e.DataDir)
 		}
@@ -278,8 +289,14 @@ func (c *Config) Validate() error {
 			case l.Embedded != nil && l.Embedded.DataDir == "":
 				errs = append(errs, fmt.Errorf("%s: embedded.dataDir is required", where))
 			}
+		case "fabric":
+			for field, v := range map[string]string{"peer": l.Peer, "tlsCACert": l.TLSCACert, "mspId": l.MSPID, "certFile": l.CertFile, "keyFile": l.KeyFile, "channel": l.Channel, "chaincode": l.Chaincode} {
+				if v == "" {
+					errs = append(errs, fmt.Errorf("%s: %s is required for a fabric ledger", where, field))
+				}
+			}
 		default:
-			errs = append(errs, fmt.Errorf("%s: kind %q: want memory, ethereum or factom", where, l.Kind))
+			errs = append(errs, fmt.Errorf("%s: kind %q: want memory, ethereum, factom or fabric", where, l.Kind))
 		}
 	}
 	errs = append(errs, c.validateWatch()...)

@@ -29,6 +29,8 @@ try. Nothing needs to be installed.`,
 	cmd.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:8080", "API address")
 	cmd.Flags().StringVar(&o.RPCAddr, "rpc", "127.0.0.1:8545", "Ethereum JSON-RPC address (127.0.0.1:0 picks a free port)")
 	cmd.Flags().StringVar(&o.FactomAddr, "factom", "127.0.0.1:8088", "embedded Factom node API address (127.0.0.1:0 picks a free port)")
+	cmd.Flags().StringVar(&o.FabricConnection, "fabric-connection", "", "testnet/fabric connection file (default: where testnet/fabric/up.sh writes it)")
+	cmd.Flags().BoolVar(&o.NoFabric, "no-fabric", false, "leave Fabric out even when its test network is up")
 	cmd.Flags().BoolVar(&o.Exit, "exit", false, "exit once every record is confirmed instead of serving")
 	cmd.Flags().DurationVar(&o.BlockTime, "block-time", 0, "Ethereum block time (default 1s)")
 	return cmd

@@ -43,6 +43,12 @@ type Options struct {
 	// tests) instead of serving until interrupted.
 	Exit      bool
 	BlockTime time.Duration // Ethereum block time (default 1s)
+	// FabricConnection is testnet/fabric's connection file; when it names
+	// a reachable network, certificates of origin and IP records also go
+	// to Fabric. Default: where testnet/fabric/up.sh writes it.
+	FabricConnection string
+	// NoFabric leaves Fabric out even when its test network is up.
+	NoFabric bool
 	// Ready, if set, is called once every record is confirmed.
 	Ready func(Info)
 }
@@ -142,6 +148,19 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		Accounts: accounts,
 		Log:      config.Log{Level: "warn", Format: "text"},
 	}
+	fabricNote := "not running (start it with testnet/fabric/up.sh to include it)"
+	if o.FabricConnection == "" {
+		o.FabricConnection = defaultFabricConnection()
+	}
+	if fl, ok := fabricLedger(o.FabricConnection); ok && !o.NoFabric {
+		cfg.Ledgers = append(cfg.Ledgers, fl)
+		cfg.Routes = append(cfg.Routes, routing.Route{Name: "trade-documents-on-fabric",
+			Types:   []string{schema.TypeCertificateOfOrigin, schema.TypeCommercialInvoice, schema.TypeIPRRight, schema.TypeIPRLicense},
+			Targets: []routing.Target{{Ledger: fl.Name, Disclosure: adapters.DisclosureFull}}})
+		fabricNote = "customs-fabric (the Fabric test network, channel " + fl.Channel + ")"
+	} else if o.NoFabric {
+		fabricNote = "left out (--no-fabric)"
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("LEDGERGATE_DEMO_LOG") != "" {
 		logger = server.NewLogger(config.Log{Level: "info", Format: "text"}, os.Stderr)
@@ -160,7 +179,7 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		return err
 	}
 	base := "http://" + g.Addr()
-	fmt.Fprintf(out, "gateway on %s (store %s)\nledgers: public-chain (Ethereum, in process), customs-archive (in-memory), border-anchor (embedded Factom-protocol node, v2 API http://%s/v2)\n\n", base, cfg.Store.DSN, factomAddr)
+	fmt.Fprintf(out, "gateway on %s (store %s)\nledgers: public-chain (Ethereum, in process), customs-archive (in-memory), border-anchor (embedded Factom-protocol node, v2 API http://%s/v2)\nFabric: %s\n\n", base, cfg.Store.DSN, factomAddr, fabricNote)
 
 	ids, err := push(ctx, base, out)
 	if err != nil {

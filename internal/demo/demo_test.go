@@ -24,7 +24,7 @@ func TestDemo(t *testing.T) {
 	ready := make(chan demo.Info, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- demo.Run(ctx, demo.Options{Dir: t.TempDir(), Listen: "127.0.0.1:0", RPCAddr: "127.0.0.1:0", FactomAddr: "127.0.0.1:0", BlockTime: 50 * time.Millisecond,
+		done <- demo.Run(ctx, demo.Options{Dir: t.TempDir(), Listen: "127.0.0.1:0", RPCAddr: "127.0.0.1:0", FactomAddr: "127.0.0.1:0", NoFabric: true, BlockTime: 50 * time.Millisecond,
 			Ready: func(i demo.Info) { ready <- i }}, &out)
 	}()
 	var info demo.Info

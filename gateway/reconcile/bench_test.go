@@ -1,0 +1,137 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/reconcile"
+	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// recordedState builds n records (SensorReadings with distinct ids) and
+// three recorded ledgers: full, redacted (sensorType, observedAt) and
+// digest; one record in every 1000 diverges on one ledger.
+func recordedState(tb testing.TB, n int) (*reconcile.MemorySource, map[string]adapters.Adapter, int) {
+	tb.Helper()
+	tmpl := sensor(tb, "urn:uuid:00000000-0000-4000-8000-000000000000", "1420", "")
+	pl, err := adapters.Prepare(nil, tmpl, adapters.Policy{Disclosure: adapters.DisclosureRedacted, PublicFields: redactedFields}, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const oldID = "00000000-0000-4000-8000-000000000000"
+	fullParts := strings.SplitN(string(tmpl.Canonical), oldID, 2)
+	redParts := strings.SplitN(string(pl.Content), oldID, 2)
+	src := reconcile.NewMemorySource()
+	full, red, dig := reconcile.NewSnapshot(n), reconcile.NewSnapshot(n), reconcile.NewSnapshot(n)
+	policies := []adapters.Policy{{Disclosure: adapters.DisclosureFull}, {Disclosure: adapters.DisclosureRedacted, PublicFields: redactedFields}, {Disclosure: adapters.DisclosureDigest}}
+	diverged := 0
+	for i := range n {
+		hex := fmt.Sprintf("%012x", i)
+		uuid := "00000000-0000-4000-8000-" + hex
+		id := "urn:uuid:" + uuid
+		canon := []byte(fullParts[0] + uuid + fullParts[1])
+		redacted := []byte(redParts[0] + uuid + redParts[1])
+		d := schema.DigestOf(canon)
+		v := store.Version{RecordID: id, Digest: d, Type: tmpl.Type, Issuer: issuer, Partner: "sensor-co", Canonical: canon, Seq: int64(i + 1)}
+		ds := make([]store.Delivery, 3)
+		for j, name := range []string{"full", "redacted", "digest"} {
+			ds[j] = store.Delivery{RecordID: id, Digest: d, Ledger: name, Policy: policies[j], State: store.StateConfirmed}
+		}
+		src.Add(reconcile.Item{Version: v, Deliveries: ds})
+		e := adapters.Entry{RecordID: id, Type: tmpl.Type, Issuer: issuer, Digest: d}
+		fe, re, de := e, e, e
+		fe.Disclosure, fe.Content = adapters.DisclosureFull, canon
+		re.Disclosure, re.Content = adapters.DisclosureRedacted, redacted
+		de.Disclosure = adapters.DisclosureDigest
+		if i%1000 == 999 {
+			diverged++
+			switch (i / 1000) % 3 {
+			case 0:
+				fe.Content = bytes.Replace(canon, []byte(`"value":"1420"`), []byte(`"value":"9999"`), 1)
+			case 1:
+				re.Content = bytes.Replace(redacted, []byte(`"radiation"`), []byte(`"radiatiox"`), 1)
+			default:
+				de.Digest = schema.DigestOf([]byte(id))
+			}
+		}
+		full.Put(fe)
+		red.Put(re)
+		dig.Put(de)
+	}
+	return src, map[string]adapters.Adapter{"full": full, "redacted": red, "digest": dig}, diverged
+}
+
+func rssHWM() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
+		}
+	}
+	return "?"
+}
+
+// TestReconcileMillion is the benchmark of docs/performance.md: 1,000,000
+// records across three recorded ledgers. It runs only with
+// LEDGERGATE_BENCH_RECONCILE set (to the number of records, or 1 for a
+// million), so normal test runs stay fast:
+//
+//	LEDGERGATE_BENCH_RECONCILE=1 go test ./gateway/reconcile -run TestReconcileMillion -v
+func TestReconcileMillion(t *testing.T) {
+	env := os.Getenv("LEDGERGATE_BENCH_RECONCILE")
+	if env == "" {
+		t.Skip("set LEDGERGATE_BENCH_RECONCILE=1 (or a record count) to run")
+	}
+	n := 1_000_000
+	if v, err := strconv.Atoi(env); err == nil && v > 1 {
+		n = v
+	}
+	t0 := time.Now()
+	src, ledgers, diverged := recordedState(t, n)
+	setup := time.Since(t0)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	e := reconcile.New(reconcile.Config{Source: src, Ledgers: ledgers})
+	start := time.Now()
+	rep, err := e.Run(context.Background(), reconcile.Options{})
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if rep.Records != n || rep.Checks != 3*n || rep.RecordVerdicts[reconcile.Divergent] != diverged {
+		t.Fatalf("report: records %d checks %d verdicts %v (want %d divergent)", rep.Records, rep.Checks, rep.RecordVerdicts, diverged)
+	}
+	t.Logf("reconciled %d records × 3 ledgers (%d checks, %d divergent) in %v (%.0f records/s); GOMAXPROCS=%d",
+		n, rep.Checks, diverged, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), runtime.GOMAXPROCS(0))
+	t.Logf("setup (generate + record state) %v; heap in use before run %d MiB, after %d MiB; allocated during run %d MiB in %d GC cycles; peak RSS %s",
+		setup.Round(time.Millisecond), before.HeapInuse>>20, after.HeapInuse>>20, (after.TotalAlloc-before.TotalAlloc)>>20, after.NumGC-before.NumGC, rssHWM())
+}
+
+func BenchmarkReconcile(b *testing.B) {
+	const n = 20_000
+	src, ledgers, _ := recordedState(b, n)
+	e := reconcile.New(reconcile.Config{Source: src, Ledgers: ledgers})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.Run(context.Background(), reconcile.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+}

@@ -77,13 +77,14 @@ func TestDemo(t *testing.T) {
 	if len(l.Items) != 16 {
 		t.Fatalf("officer sees %d confirmed records, want 16", len(l.Items))
 	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("demo did not shut down cleanly: %v", err)
+	}
+	// The output is read only once Run has returned: it writes until then.
 	for _, want := range []string{"16 records, all confirmed", "What to try", "eth_getLogs", "north-steel"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q", want)
 		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("demo did not shut down cleanly: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,6 +212,9 @@ func (w *Webhooks) Retry(ctx context.Context, d store.DeadLetter) error {
 	h := w.hooks[d.Source]
 	if h == nil {
 		return fmt.Errorf("webhook %q is no longer configured", d.Source)
+	}
+	if strings.HasPrefix(d.Key, "gap:") {
+		return fmt.Errorf("events %s were lost from the replay ring and cannot be resent", strings.TrimPrefix(d.Key, "gap:"))
 	}
 	return w.send(ctx, h, d.Payload)
 }

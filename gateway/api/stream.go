@@ -110,12 +110,14 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	if sw, ok := w.(*statusWriter); ok {
 		w = hijackable{sw}
 	}
+	// Subscribe before the handshake completes: every event published
+	// after the client's dial returns reaches it.
+	sub := bus.Subscribe(f, after, resume)
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader answered
 	}
 	defer conn.Close()
-	sub := bus.Subscribe(f, after, resume)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer cancel()
 	// Reader: pongs and the close handshake; any read error ends the stream.

@@ -1,7 +1,7 @@
 # ledgergate — the README's two commands live here.
 GO ?= go
 
-.PHONY: test demo lint bench fuzz generate
+.PHONY: test demo lint bench fuzz generate tidy
 
 # The whole test suite (what .ci/run runs): services, the Fabric test
 # network, every module's tests; see scripts/test-all.sh.
@@ -22,3 +22,10 @@ fuzz:
 
 generate:
 	$(GO) generate ./...
+
+# The testnet modules replace the root module with ../.., so a change to the
+# root go.mod must be mirrored there: run this after adding a dependency.
+tidy:
+	$(GO) mod tidy
+	cd testnet/factomd && $(GO) mod tidy
+	cd testnet/fabric && $(GO) mod tidy

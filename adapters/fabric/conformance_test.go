@@ -1,6 +1,7 @@
 package fabric_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 
 // TestConformance runs the adapter kit against the real Fabric network
 // (testnet/fabric), writing as the customs organization's user.
-// LedgerWrites counts every transaction in the channel's blocks, read with
-// qscc: refused and repeated writes must add none.
+// LedgerWrites counts the transactions the customs user signed, read from
+// the channel's blocks with qscc: refused and repeated writes must add none.
 func TestConformance(t *testing.T) {
 	n := fabrictest.Need(t)
 	counter := newTxCounter(t, n)
@@ -24,4 +25,25 @@ func TestConformance(t *testing.T) {
 		Timeout:      3 * time.Minute,
 		EventTimeout: time.Minute,
 	})
+}
+
+// TestTxCounter checks the count the kit relies on: a write by the
+// customs user adds one, a write by the partner's user adds none.
+func TestTxCounter(t *testing.T) {
+	n := fabrictest.Need(t)
+	counter := newTxCounter(t, n)
+	ctx := context.Background()
+	before := counter.writes(t)
+	if _, err := open(t, n, "customs").Write(ctx, record(t), adapters.Policy{Disclosure: adapters.DisclosureDigest}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter.writes(t); got != before+1 {
+		t.Fatalf("a customs write moved the count from %d to %d, want +1", before, got)
+	}
+	if _, err := open(t, n, "partner").Write(ctx, record(t), adapters.Policy{Disclosure: adapters.DisclosureDigest}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter.writes(t); got != before+1 {
+		t.Fatalf("a partner write moved the count to %d, want %d", got, before+1)
+	}
 }

@@ -1,8 +1,10 @@
 package fabric_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ledgergate/ledgergate/adapters"
@@ -61,11 +64,15 @@ func gateway(t testing.TB, n *fabrictest.Connection, org string) *client.Gateway
 	return gw
 }
 
-// txCounter counts the transactions on the channel, read from its blocks
-// (qscc): every transaction that reached the orderer, valid or not.
+// txCounter counts the transactions on the channel signed by the customs
+// org's user (the identity the conformance run writes as), read from the
+// blocks (qscc): every such transaction that reached the orderer, valid or
+// not. Tests elsewhere that share the network write as other identities,
+// so they cannot disturb the count.
 type txCounter struct {
 	qscc    *client.Contract
 	channel string
+	creator []byte // the counted identity's certificate (PEM)
 	mu      sync.Mutex
 	height  uint64 // blocks counted
 	count   uint64
@@ -73,7 +80,26 @@ type txCounter struct {
 
 func newTxCounter(t testing.TB, n *fabrictest.Connection) *txCounter {
 	gw := gateway(t, n, "customs")
-	return &txCounter{qscc: gw.GetNetwork(n.Channel).GetContract("qscc"), channel: n.Channel}
+	o, _ := n.Org("customs")
+	cert, err := os.ReadFile(o.UserCert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &txCounter{qscc: gw.GetNetwork(n.Channel).GetContract("qscc"), channel: n.Channel, creator: cert}
+}
+
+// signedBy reports whether a block's transaction envelope was created by
+// the identity whose certificate is cert.
+func signedBy(envelope, cert []byte) bool {
+	var env common.Envelope
+	var pl common.Payload
+	var sh common.SignatureHeader
+	var id msp.SerializedIdentity
+	if proto.Unmarshal(envelope, &env) != nil || proto.Unmarshal(env.GetPayload(), &pl) != nil ||
+		proto.Unmarshal(pl.GetHeader().GetSignatureHeader(), &sh) != nil || proto.Unmarshal(sh.GetCreator(), &id) != nil {
+		return false
+	}
+	return bytes.Equal(bytes.TrimSpace(id.GetIdBytes()), bytes.TrimSpace(cert))
 }
 
 func (c *txCounter) writes(t *testing.T) uint64 {
@@ -97,7 +123,11 @@ func (c *txCounter) writes(t *testing.T) uint64 {
 		if err := proto.Unmarshal(raw, &b); err != nil {
 			t.Fatal(err)
 		}
-		c.count += uint64(len(b.GetData().GetData()))
+		for _, envelope := range b.GetData().GetData() {
+			if signedBy(envelope, c.creator) {
+				c.count++
+			}
+		}
 	}
 	return c.count
 }

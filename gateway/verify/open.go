@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/fabric"
 	"github.com/ledgergate/ledgergate/adapters/factom"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/adapters/factom/protocol"
@@ -19,7 +20,8 @@ import (
 // Open connects read-only to the ledgers a configuration names — no keys,
 // no store: Ethereum through its rpc and registry address, Factom through
 // its url (or, for an embedded node, the v2 API it serves on
-// embedded.listen). Memory ledgers live inside a gateway process and are
+// embedded.listen), Fabric through a peer as the configured member
+// identity (evaluations only). Memory ledgers live inside a gateway process and are
 // skipped, as are kinds this package cannot check; skipped lists why.
 func Open(ctx context.Context, ledgers []config.Ledger) (out []Ledger, skipped []string, closeAll func(), err error) {
 	var closers []func()
@@ -74,6 +76,18 @@ func Open(ctx context.Context, ledgers []config.Ledger) (out []Ledger, skipped [
 				return nil, nil, closeAll, err
 			}
 			a, err := factom.New(ctx, client.New(url), factom.WithECKey(key), factom.WithNamespace(ns), factom.WithNetwork(l.Name))
+			if err != nil {
+				return nil, nil, closeAll, fmt.Errorf("ledger %s: %w", l.Name, err)
+			}
+			closers = append(closers, func() { a.Close() })
+			out = append(out, Ledger{Name: l.Name, Kind: l.Kind, Adapter: a})
+		case "fabric":
+			// Fabric answers only members of the channel: verification uses
+			// the configured identity, which only evaluates (qscc and the
+			// chaincode's reads) and never submits.
+			a, err := fabric.Dial(ctx, fabric.Config{Endpoint: l.Peer, TLSCACert: l.TLSCACert, ServerName: l.ServerName,
+				MSPID: l.MSPID, CertPath: l.CertFile, KeyPath: l.KeyFile},
+				fabric.WithChannel(l.Channel), fabric.WithChaincode(l.Chaincode), fabric.WithLedgerName(l.Name))
 			if err != nil {
 				return nil, nil, closeAll, fmt.Errorf("ledger %s: %w", l.Name, err)
 			}

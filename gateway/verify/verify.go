@@ -7,7 +7,9 @@
 // receipt given — and has the adapter's Verifier check it against the node:
 // Ethereum, the RecordWritten log in the receipt's canonical block (by
 // hash) through JSON-RPC; Factom, the entry and its Merkle receipt
-// recomputed up to the directory block KeyMR through the v2 API.
+// recomputed up to the directory block KeyMR through the v2 API; Fabric,
+// the transaction in its block (by number and hash), its validation code
+// and the chaincode's event, through the peer's qscc.
 package verify
 
 import (

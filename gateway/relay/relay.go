@@ -179,8 +179,7 @@ func (r *Relay) backoff(attempts int) time.Duration {
 
 // process makes one attempt at one delivery and stores the outcome.
 func (r *Relay) process(ctx context.Context, d store.Delivery) {
-	prev := d.State
-	next, err := r.attempt(ctx, d)
+	next, prev, err := r.attempt(ctx, d)
 	if err != nil {
 		r.log.Error("relay: attempt", "record", d.RecordID, "ledger", d.Ledger, "err", err)
 		return
@@ -200,10 +199,18 @@ func (r *Relay) process(ctx context.Context, d store.Delivery) {
 	}
 }
 
-// attempt computes the delivery's next state. A non-nil error means the
-// outcome could not be stored safely (the lease was lost); the delivery
-// is left for its next claim.
-func (r *Relay) attempt(ctx context.Context, d store.Delivery) (store.Delivery, error) {
+// attempt computes the delivery's next state, and the state it had just
+// before that outcome (the "submitted" it was given while the write was in
+// flight, or the state it was claimed in). A non-nil error means the
+// outcome could not be stored safely (the lease was lost); the delivery is
+// left for its next claim.
+func (r *Relay) attempt(ctx context.Context, d store.Delivery) (store.Delivery, string, error) {
+	prev := d.State
+	next, err := r.attemptFrom(ctx, d, &prev)
+	return next, prev, err
+}
+
+func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string) (store.Delivery, error) {
 	a, ok := r.ledgers[d.Ledger]
 	if !ok {
 		return r.fail(d, fmt.Sprintf("ledger %q is not configured", d.Ledger)), nil
@@ -233,10 +240,17 @@ func (r *Relay) attempt(ctx context.Context, d store.Delivery) (store.Delivery, 
 	}
 	// Record that the write is in flight before making it: after a crash
 	// the outcome is then known to be uncertain.
+	before := d.State
 	d.State, d.Attempts = store.StateSubmitted, d.Attempts+1
 	if err := r.store.Progress(ctx, r.owner, d); err != nil {
 		return d, err
 	}
+	if before != store.StateSubmitted {
+		_ = r.store.AppendAudit(ctx, store.AuditEntry{Actor: r.owner, Action: "delivery." + store.StateSubmitted, RecordID: d.RecordID,
+			Detail: fmt.Sprintf("%s %s", d.Ledger, d.Digest)})
+		r.onChange(Change{Delivery: d, Previous: before})
+	}
+	*prev = store.StateSubmitted
 	rc, err := a.Write(wctx, rec, d.Policy)
 	var rej *adapters.RejectedError
 	switch {

@@ -1,0 +1,126 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/auth"
+	"github.com/ledgergate/ledgergate/gateway/events"
+	"github.com/ledgergate/ledgergate/gateway/routing"
+	"github.com/ledgergate/ledgergate/gateway/server"
+	"github.com/ledgergate/ledgergate/internal/config"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+type streamEvent struct {
+	Type       string `json:"type"`
+	Sequence   string `json:"sequence"`
+	RecordType string `json:"recordtype"`
+	Ledger     string `json:"ledger"`
+	Subject    string `json:"subject"`
+}
+
+// TestRecordLifecycleEventsOverWebsocket follows one record through a
+// running gateway on /v1/stream: accepted, then each ledger's submitted
+// and confirmed, in sequence order; and a client that reconnects with
+// after=<sequence> gets exactly the events that followed.
+func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
+	key, hash := auth.NewKey()
+	cfg := &config.Config{
+		Listen:  freeAddr(t),
+		Store:   config.Store{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "lg.db")},
+		Ledgers: []config.Ledger{{Name: "a", Kind: "memory"}, {Name: "b", Kind: "memory"}},
+		Routes: []routing.Route{{Name: "all", Targets: []routing.Target{
+			{Ledger: "a", Disclosure: adapters.DisclosureFull}, {Ledger: "b", Disclosure: adapters.DisclosureDigest}}}},
+		Accounts: []auth.Account{{ID: "ops", Role: auth.RoleAdmin, APIKeyHashes: []string{hash}}},
+		Log:      config.Log{Level: "error"},
+	}
+	g, err := server.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-g.Started()
+
+	dial := func(query string) *websocket.Conn {
+		h := http.Header{"Authorization": {"Bearer " + key}}
+		c, _, err := websocket.DefaultDialer.Dial("ws://"+g.Addr()+"/v1/stream?recordType=SensorReading"+query, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	read := func(c *websocket.Conn, n int) []streamEvent {
+		var out []streamEvent
+		for len(out) < n {
+			_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+			_, msg, err := c.ReadMessage()
+			if err != nil {
+				t.Fatalf("after %d events: %v", len(out), err)
+			}
+			var ev streamEvent
+			if err := json.Unmarshal(msg, &ev); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, ev)
+		}
+		return out
+	}
+	c := dial("")
+	defer c.Close()
+
+	body, _ := schema.ExampleOf(schema.TypeSensorReading, "minimal")
+	req, _ := http.NewRequest("POST", "http://"+g.Addr()+"/v1/records", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 202 {
+		t.Fatalf("submit: %v %v", res, err)
+	}
+	res.Body.Close()
+
+	// accepted + (submitted, confirmed) for each of the two ledgers.
+	evs := read(c, 5)
+	count := map[string]int{}
+	var last uint64
+	for i, ev := range evs {
+		count[ev.Type+"/"+ev.Ledger]++
+		seq, err := strconv.ParseUint(ev.Sequence, 10, 64)
+		if err != nil || seq <= last {
+			t.Fatalf("event %d: sequence %q not increasing (previous %d)", i, ev.Sequence, last)
+		}
+		last = seq
+		if ev.RecordType != schema.TypeSensorReading {
+			t.Fatalf("event %d: record type %q", i, ev.RecordType)
+		}
+	}
+	if evs[0].Type != events.TypeAccepted {
+		t.Fatalf("first event %s, want %s", evs[0].Type, events.TypeAccepted)
+	}
+	for _, want := range []string{events.TypeSubmitted + "/a", events.TypeConfirmed + "/a", events.TypeSubmitted + "/b", events.TypeConfirmed + "/b"} {
+		if count[want] != 1 {
+			t.Fatalf("events %v: want one %s", count, want)
+		}
+	}
+
+	// Reconnect after the first event: the other four come again, in order.
+	c2 := dial("&after=" + evs[0].Sequence)
+	defer c2.Close()
+	again := read(c2, 4)
+	for i := range again {
+		if again[i].Sequence != evs[i+1].Sequence || again[i].Type != evs[i+1].Type {
+			t.Fatalf("resumed event %d = %+v, want %+v", i, again[i], evs[i+1])
+		}
+	}
+}

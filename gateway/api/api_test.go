@@ -55,6 +55,19 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	authn := testAccounts(t)
+	s := api.New(api.Config{
+		Registry: reg, Store: st, Ingest: ingest.New(reg, st, router), Auth: authn, OpenAPI: ledgergate.OpenAPI,
+		Ledgers: []api.Ledger{{Name: "chain-a", Kind: "memory", Adapter: memory.New(memory.NewLedger())}, {Name: "chain-b", Kind: "memory", Adapter: memory.New(memory.NewLedger())}},
+	})
+	f := &fixture{srv: httptest.NewServer(s), api: s, spec: loadSpec(t)}
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// testAccounts gives the four test accounts fresh keys (recorded in keys).
+func testAccounts(t *testing.T) *auth.Authenticator {
+	t.Helper()
 	var accounts []auth.Account
 	for _, a := range []auth.Account{
 		{ID: partnerA, Role: auth.RolePartner, Issuer: "urn:gln:0614141000005"},
@@ -71,13 +84,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.New(api.Config{
-		Registry: reg, Store: st, Ingest: ingest.New(reg, st, router), Auth: authn, OpenAPI: ledgergate.OpenAPI,
-		Ledgers: []api.Ledger{{Name: "chain-a", Kind: "memory", Adapter: memory.New(memory.NewLedger())}, {Name: "chain-b", Kind: "memory", Adapter: memory.New(memory.NewLedger())}},
-	})
-	f := &fixture{srv: httptest.NewServer(s), api: s, spec: loadSpec(t)}
-	t.Cleanup(f.srv.Close)
-	return f
+	return authn
 }
 
 type resp struct {

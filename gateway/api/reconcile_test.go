@@ -12,7 +12,6 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/memory"
 	"github.com/ledgergate/ledgergate/gateway/api"
-	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
 	"github.com/ledgergate/ledgergate/gateway/reconcile"
 	"github.com/ledgergate/ledgergate/gateway/routing"
@@ -37,22 +36,7 @@ func reconcileFixture(t *testing.T) (*fixture, store.Store, *memory.Ledger) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var accounts []auth.Account
-	for _, a := range []auth.Account{
-		{ID: partnerA, Role: auth.RolePartner, Issuer: "urn:gln:0614141000005"},
-		{ID: partnerB, Role: auth.RolePartner, Issuer: "did:web:northsteel.example"},
-		{ID: officer, Role: auth.RoleOfficer},
-		{ID: admin, Role: auth.RoleAdmin},
-	} {
-		key, hash := auth.NewKey()
-		keys[a.ID] = key
-		a.APIKeyHashes = []string{hash}
-		accounts = append(accounts, a)
-	}
-	authn, err := auth.New(accounts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	authn := testAccounts(t)
 	ledger := memory.NewLedger()
 	ad := memory.New(ledger)
 	eng := reconcile.New(reconcile.Config{Source: reconcile.StoreSource{Store: st}, Ledgers: map[string]adapters.Adapter{"chain-a": ad}, Store: st})

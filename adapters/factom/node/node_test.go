@@ -68,12 +68,11 @@ func waitConfirmed(t *testing.T, ctx context.Context, c *client.Client, eh proto
 	}
 }
 
-// writeChain creates a chain and adds entries to it; it returns the
-// entries (first entry first).
-func writeChain(t *testing.T, ctx context.Context, c *client.Client, key protocol.ECKey, name string, contents ...string) []*protocol.Entry {
+// publishChain commits and reveals the first entry of a new chain, signed
+// at time at.
+func publishChain(t *testing.T, ctx context.Context, c *client.Client, key protocol.ECKey, first *protocol.Entry, at time.Time) {
 	t.Helper()
-	first := protocol.NewChainEntry([]byte("first"), []byte("ledgergate-test"), []byte(name))
-	cc, err := protocol.NewCommitChain(first, key, time.Now())
+	cc, err := protocol.NewCommitChain(first, key, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,19 +82,33 @@ func writeChain(t *testing.T, ctx context.Context, c *client.Client, key protoco
 	if _, err := c.RevealChain(ctx, first); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// publishEntry commits and reveals an entry, signed at time at.
+func publishEntry(t *testing.T, ctx context.Context, c *client.Client, key protocol.ECKey, e *protocol.Entry, at time.Time) {
+	t.Helper()
+	ce, err := protocol.NewCommitEntry(e, key, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CommitEntry(ctx, ce); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RevealEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeChain creates a chain and adds entries to it; it returns the
+// entries (first entry first).
+func writeChain(t *testing.T, ctx context.Context, c *client.Client, key protocol.ECKey, name string, contents ...string) []*protocol.Entry {
+	t.Helper()
+	first := protocol.NewChainEntry([]byte("first"), []byte("ledgergate-test"), []byte(name))
+	publishChain(t, ctx, c, key, first, time.Now())
 	out := []*protocol.Entry{first}
 	for _, s := range contents {
 		e := &protocol.Entry{ChainID: first.ChainID, ExtIDs: [][]byte{[]byte("x")}, Content: []byte(s)}
-		ce, err := protocol.NewCommitEntry(e, key, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.CommitEntry(ctx, ce); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.RevealEntry(ctx, e); err != nil {
-			t.Fatal(err)
-		}
+		publishEntry(t, ctx, c, key, e, time.Now())
 		out = append(out, e)
 	}
 	for _, e := range out {
@@ -218,12 +231,6 @@ func TestRestartKeepsLedger(t *testing.T) {
 	}
 	// The restarted node keeps extending the same chain.
 	more := &protocol.Entry{ChainID: es[0].ChainID, Content: []byte("after restart")}
-	ce, _ := protocol.NewCommitEntry(more, key, time.Now())
-	if _, err := c2.CommitEntry(ctx, ce); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c2.RevealEntry(ctx, more); err != nil {
-		t.Fatal(err)
-	}
+	publishEntry(t, ctx, c2, key, more, time.Now())
 	waitConfirmed(t, ctx, c2, more.Hash(), more.ChainID)
 }

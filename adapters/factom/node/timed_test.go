@@ -33,13 +33,7 @@ func TestMinuteMarkers(t *testing.T) {
 	c := serve(t, n)
 	key := node.DevKey()
 	first := protocol.NewChainEntry(nil, []byte("minutes"))
-	cc, _ := protocol.NewCommitChain(first, key, clk.now())
-	if _, err := c.CommitChain(ctx, cc); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RevealChain(ctx, first); err != nil {
-		t.Fatal(err)
-	}
+	publishChain(t, ctx, c, key, first, clk.now())
 	if err := n.Seal(); err != nil {
 		t.Fatal(err)
 	}
@@ -47,13 +41,7 @@ func TestMinuteMarkers(t *testing.T) {
 	for i, step := range []time.Duration{0, 7 * time.Minute, 18 * time.Minute} { // minutes 0, 1, 4
 		clk.add(step)
 		e := &protocol.Entry{ChainID: first.ChainID, Content: []byte{byte(i)}}
-		ce, _ := protocol.NewCommitEntry(e, key, clk.now())
-		if _, err := c.CommitEntry(ctx, ce); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.RevealEntry(ctx, e); err != nil {
-			t.Fatal(err)
-		}
+		publishEntry(t, ctx, c, key, e, clk.now())
 		es = append(es, e)
 	}
 	if err := n.Seal(); err != nil {
@@ -116,13 +104,7 @@ func TestRestartKeepsPending(t *testing.T) {
 	c := serve(t, n)
 	key := node.DevKey()
 	first := protocol.NewChainEntry([]byte("pending"), []byte("pending"))
-	cc, _ := protocol.NewCommitChain(first, key, time.Now())
-	if _, err := c.CommitChain(ctx, cc); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RevealChain(ctx, first); err != nil {
-		t.Fatal(err)
-	}
+	publishChain(t, ctx, c, key, first, time.Now())
 	bal := n.ECBalance(key.Public())
 	if err := n.Close(); err != nil {
 		t.Fatal(err)

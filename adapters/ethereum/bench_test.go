@@ -4,11 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +14,7 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
 	"github.com/ledgergate/ledgergate/adapters/ethereum/internal/anvil"
+	"github.com/ledgergate/ledgergate/internal/loadgen"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -65,33 +63,13 @@ func TestBenchAnvil(t *testing.T) {
 		for i := range recs {
 			recs[i] = m.make()
 		}
-		lat := make([]time.Duration, n)
 		txs := make([]string, n)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		var failed atomic.Value
-		start := time.Now()
-		for range writers {
-			wg.Go(func() {
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= n {
-						return
-					}
-					t0 := time.Now()
-					rc, err := a.Write(ctx, recs[i], p)
-					lat[i] = time.Since(t0)
-					if err != nil {
-						failed.Store(err)
-						return
-					}
-					txs[i] = rc.TxID
-				}
-			})
-		}
-		wg.Wait()
-		wall := time.Since(start)
-		if err, _ := failed.Load().(error); err != nil {
+		st, err := loadgen.Run(n, writers, func(i int) error {
+			rc, err := a.Write(ctx, recs[i], p)
+			txs[i] = rc.TxID
+			return err
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		var gas uint64
@@ -106,9 +84,8 @@ func TestBenchAnvil(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		slices.Sort(lat)
-		fmt.Fprintf(&out, "| %s | %.0f | %s | %s | %d | %d |\n", p.Disclosure, float64(n)/wall.Seconds(),
-			lat[n/2].Round(time.Millisecond/10), lat[n*99/100].Round(time.Millisecond/10), gas/uint64(n), len(pl.Content))
+		fmt.Fprintf(&out, "| %s | %.0f | %s | %s | %d | %d |\n", p.Disclosure, st.Rate(),
+			st.Percentile(0.50).Round(time.Millisecond/10), st.Percentile(0.99).Round(time.Millisecond/10), gas/uint64(n), len(pl.Content))
 	}
 	t.Log("\n" + out.String())
 	if path := os.Getenv("LEDGERGATE_BENCH_OUT"); path != "" {

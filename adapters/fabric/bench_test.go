@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +13,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/fabric/fabrictest"
+	"github.com/ledgergate/ledgergate/internal/loadgen"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -97,37 +95,11 @@ type result struct {
 // latency percentiles; any failure fails the test.
 func run(t *testing.T, total, c int, op func(i int) error) result {
 	t.Helper()
-	lat := make([]time.Duration, total)
-	var next atomic.Int64
-	var failed atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range c {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= total {
-					return
-				}
-				t0 := time.Now()
-				if err := op(i); err != nil {
-					if failed.Add(1) <= 3 {
-						t.Errorf("operation %d: %v", i, err)
-					}
-					continue
-				}
-				lat[i] = time.Since(t0)
-			}
-		})
+	st, err := loadgen.Run(total, c, op)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	wall := time.Since(start)
-	if failed.Load() > 0 {
-		t.Fatalf("%d of %d operations failed", failed.Load(), total)
-	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1)+0.5)].Round(time.Millisecond) }
-	return result{rate: float64(total) / wall.Seconds(), p50: pct(0.50), p99: pct(0.99)}
+	return result{rate: st.Rate(), p50: st.Percentile(0.50).Round(time.Millisecond), p99: st.Percentile(0.99).Round(time.Millisecond)}
 }
 
 func envInt(t *testing.T, name string, def int) int {

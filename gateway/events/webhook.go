@@ -100,8 +100,8 @@ func checkpointName(hook string) string { return "webhook:" + hook }
 
 // Run delivers until ctx ends. Each webhook resumes after the last event
 // it delivered (or dead-lettered) before a restart, as far as the bus's
-// replay ring reaches; events that left the ring are dead-lettered as a
-// gap.
+// replay ring reaches or, with NATS, the stream retains; events no longer
+// retained are dead-lettered as a gap.
 func (w *Webhooks) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for _, h := range w.hooks {
@@ -118,15 +118,40 @@ func (w *Webhooks) run(ctx context.Context, h *Webhook) {
 	}
 	after, perr := strconv.ParseUint(string(cp), 10, 64)
 	sub := w.bus.Subscribe(h.Filter, after, cp != "" && perr == nil)
+	defer func() { _ = sub.Close() }()
+	retry := time.Second
 	for {
 		it, gap, err := sub.Next(ctx)
-		if err != nil {
+		switch {
+		case err == nil:
+			retry = time.Second
+		case ctx.Err() != nil || errors.Is(err, ErrClosed):
 			return
+		case errors.Is(err, ErrUnknownSequence):
+			// The stored position is not in this stream: say so, and go on
+			// with the live events.
+			w.deadLetter(ctx, h, fmt.Sprintf("gap:%d-", after), []byte(fmt.Sprintf(`{"from":%d}`, after+1)), err)
+			_ = sub.Close()
+			sub = w.bus.Subscribe(h.Filter, 0, false)
+			continue
+		default:
+			// Reading the shared log failed (NATS unreachable): the
+			// position is kept; try again.
+			w.log.Warn("webhook: read events", "webhook", h.Name, "after", sub.Position(), "err", err, "retry", retry)
+			t := time.NewTimer(retry)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			retry = min(2*retry, 30*time.Second)
+			continue
 		}
 		switch {
 		case gap != nil:
 			w.deadLetter(ctx, h, fmt.Sprintf("gap:%d-%d", gap.From, gap.To), []byte(fmt.Sprintf(`{"from":%d,"to":%d}`, gap.From, gap.To)),
-				errors.New("events left the replay ring before they could be delivered"))
+				errors.New("events were no longer retained (replay ring, NATS stream) when they were to be delivered"))
 		default:
 			if err := w.deliver(ctx, h, it.Data); err != nil {
 				if ctx.Err() != nil {
@@ -214,7 +239,7 @@ func (w *Webhooks) Retry(ctx context.Context, d store.DeadLetter) error {
 		return fmt.Errorf("webhook %q is no longer configured", d.Source)
 	}
 	if strings.HasPrefix(d.Key, "gap:") {
-		return fmt.Errorf("events %s were lost from the replay ring and cannot be resent", strings.TrimPrefix(d.Key, "gap:"))
+		return fmt.Errorf("events %s are no longer retained and cannot be resent", strings.TrimPrefix(d.Key, "gap:"))
 	}
 	return w.send(ctx, h, d.Payload)
 }

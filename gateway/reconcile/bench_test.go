@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -86,7 +90,8 @@ func rssHWM() string {
 // TestReconcileMillion is the benchmark of docs/performance.md: 1,000,000
 // records across three recorded ledgers. It runs only with
 // LEDGERGATE_BENCH_RECONCILE set (to the number of records, or 1 for a
-// million), so normal test runs stay fast:
+// million), so normal test runs stay fast; LEDGERGATE_BENCH_RECONCILE_CPUPROFILE
+// names a file for a CPU profile of the run alone (not the setup):
 //
 //	LEDGERGATE_BENCH_RECONCILE=1 go test ./gateway/reconcile -run TestReconcileMillion -v
 func TestReconcileMillion(t *testing.T) {
@@ -104,10 +109,25 @@ func TestReconcileMillion(t *testing.T) {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
+	peak := sampleHeap()
+	if p := os.Getenv("LEDGERGATE_BENCH_RECONCILE_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	e := reconcile.New(reconcile.Config{Source: src, Ledgers: ledgers})
+	cpu0 := cpuTime()
 	start := time.Now()
 	rep, err := e.Run(context.Background(), reconcile.Options{})
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
+	pprof.StopCPUProfile()
+	peakHeap := peak()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,10 +136,54 @@ func TestReconcileMillion(t *testing.T) {
 	if rep.Records != n || rep.Checks != 3*n || rep.RecordVerdicts[reconcile.Divergent] != diverged {
 		t.Fatalf("report: records %d checks %d verdicts %v (want %d divergent)", rep.Records, rep.Checks, rep.RecordVerdicts, diverged)
 	}
-	t.Logf("reconciled %d records × 3 ledgers (%d checks, %d divergent) in %v (%.0f records/s); GOMAXPROCS=%d",
-		n, rep.Checks, diverged, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), runtime.GOMAXPROCS(0))
-	t.Logf("setup (generate + record state) %v; heap in use before run %d MiB, after %d MiB; allocated during run %d MiB in %d GC cycles; peak RSS %s",
-		setup.Round(time.Millisecond), before.HeapInuse>>20, after.HeapInuse>>20, (after.TotalAlloc-before.TotalAlloc)>>20, after.NumGC-before.NumGC, rssHWM())
+	t.Logf("reconciled %d records × 3 ledgers (%d checks, %d divergent) in %v (%.0f records/s); CPU time (user+sys) %v; GOMAXPROCS=%d",
+		n, rep.Checks, diverged, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), cpu.Round(time.Millisecond), runtime.GOMAXPROCS(0))
+	t.Logf("setup (generate + record state) %v; heap objects before run %d MiB, peak during run %d MiB, after %d MiB; allocated during run %d MiB in %d objects (%.0f B, %.1f objects per record) in %d GC cycles; peak RSS %s",
+		setup.Round(time.Millisecond), before.HeapAlloc>>20, peakHeap>>20, after.HeapAlloc>>20, (after.TotalAlloc-before.TotalAlloc)>>20, after.Mallocs-before.Mallocs,
+		float64(after.TotalAlloc-before.TotalAlloc)/float64(n), float64(after.Mallocs-before.Mallocs)/float64(n), after.NumGC-before.NumGC, rssHWM())
+}
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// sampleHeap samples the bytes in live and unswept heap objects every
+// 10 ms (runtime/metrics: no stop-the-world) until the returned function
+// is called; that returns the highest sample.
+func sampleHeap() func() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
+	var peak atomic.Uint64
+	peak.Store(read())
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if v := read(); v > peak.Load() {
+					peak.Store(v)
+				}
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		<-done
+		if v := read(); v > peak.Load() {
+			peak.Store(v)
+		}
+		return peak.Load()
+	}
 }
 
 func BenchmarkReconcile(b *testing.B) {

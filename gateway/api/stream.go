@@ -62,10 +62,19 @@ const (
 	streamPing      = 25 * time.Second
 )
 
+// Close codes of GET /v1/stream besides the standard ones (docs/events.md):
+// CloseUnknownSequence ends a resume whose after is newer than anything
+// the stream has held (another gateway's sequence without a shared NATS
+// stream, or a recreated stream): the client resynchronises through the
+// API and reconnects without after.
+const CloseUnknownSequence = 4409
+
 // stream serves GET /v1/stream: a websocket carrying one structured-mode
 // CloudEvent (JSON) per text message, in sequence order. Query:
 // type (repeatable or comma-separated; "prefix.*" matches a prefix),
-// partner, recordType, after (resume after this sequence number).
+// partner, recordType, after (resume after this sequence number: from the
+// replay ring, or with NATS from the shared stream; events retained by
+// neither are reported by one org.ledgergate.stream.gap event).
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	p, err := s.cfg.Auth.Authenticate(r)
 	if err != nil {
@@ -113,6 +122,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	// Subscribe before the handshake completes: every event published
 	// after the client's dial returns reaches it.
 	sub := bus.Subscribe(f, after, resume)
+	defer func() { _ = sub.Close() }()
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader answered
@@ -150,9 +160,18 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	for {
 		it, gap, err := sub.Next(ctx)
 		if err != nil {
-			msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, "stream ended; resume with after="+strconv.FormatUint(sub.Position(), 10))
-			if !errors.Is(err, events.ErrClosed) {
+			resumeAt := "; resume with after=" + strconv.FormatUint(sub.Position(), 10)
+			var msg []byte
+			switch {
+			case errors.Is(err, events.ErrClosed):
+				msg = websocket.FormatCloseMessage(websocket.CloseGoingAway, "stream ended"+resumeAt)
+			case errors.Is(err, events.ErrUnknownSequence):
+				msg = websocket.FormatCloseMessage(CloseUnknownSequence, "after="+strconv.FormatUint(after, 10)+" is unknown to this stream")
+			case ctx.Err() != nil: // the client left
 				msg = websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+			default: // reading the shared stream failed
+				s.cfg.Logger.Warn("stream: read events", "after", sub.Position(), "err", err)
+				msg = websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "events unavailable"+resumeAt)
 			}
 			_ = conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 			return

@@ -49,18 +49,6 @@ func (d Digest) String() string { return string(d) }
 // DefaultMaxDepth); it does not apply any schema. Canonicalising canonical
 // bytes returns them unchanged.
 func Canonicalize(data []byte) ([]byte, error) {
-	tree, err := parseStrict(data, DefaultMaxDepth)
-	if err != nil {
-		return nil, err
-	}
-	return canonicalizeTree(tree, len(data))
-}
-
-// canonicalizeTree serialises a tree accepted by parseStrict.
-func canonicalizeTree(tree any, sizeHint int) ([]byte, error) {
-	out, err := appendCanonical(make([]byte, 0, sizeHint), tree)
-	if err != nil {
-		return nil, single(ErrMalformed, "", "input.number-range", "cannot canonicalise: %v", err)
-	}
-	return out, nil
+	_, canon, err := parseCanonical(data, DefaultMaxDepth)
+	return canon, err
 }

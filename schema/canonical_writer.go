@@ -1,73 +1,12 @@
 package schema
 
-import (
-	"encoding/json"
-	"slices"
-	"strconv"
-	"unicode/utf8"
-
-	"github.com/gowebpki/jcs"
-)
-
-// appendCanonical appends the RFC 8785 serialisation of a tree produced by
-// parseStrict. Number formatting (the intricate part of RFC 8785: the
+// RFC 8785 pieces used by the parser's canonical mode (parse.go): string
+// escaping and key order. Number formatting (the intricate part: the
 // ECMAScript Number-to-String algorithm) is delegated to gowebpki/jcs; a
-// differential fuzz test checks the whole writer against jcs.Transform.
-func appendCanonical(b []byte, v any) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case bool:
-		if x {
-			return append(b, "true"...), nil
-		}
-		return append(b, "false"...), nil
-	case string:
-		return appendCanonicalString(b, x), nil
-	case json.Number:
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil {
-			return nil, err
-		}
-		s, err := jcs.NumberToJSON(f)
-		if err != nil {
-			return nil, err
-		}
-		return append(b, s...), nil
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendCanonical(b, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, compareUTF16)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendCanonicalString(b, k)
-			b = append(b, ':')
-			var err error
-			if b, err = appendCanonical(b, x[k]); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, '}'), nil
-	}
-	panic("schema: appendCanonical: unexpected type")
-}
+// differential fuzz test checks the whole canonical form against
+// jcs.Transform.
+
+import "unicode/utf8"
 
 const hexDigits = "0123456789abcdef"
 

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/ledgergate/ledgergate/schema/internal/bytedfa"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
@@ -45,7 +45,7 @@ type fastSchema struct {
 	items              *fastSchema
 
 	minLen, maxLen int
-	pattern        *regexp.Regexp
+	pattern        *bytedfa.Matcher
 
 	minimum, maximum *big.Rat
 	minF, maxF       float64
@@ -58,7 +58,7 @@ type fastSchema struct {
 }
 
 type patternProp struct {
-	re *regexp.Regexp
+	re *bytedfa.Matcher
 	s  *fastSchema
 }
 
@@ -136,7 +136,7 @@ func (r *Registry) compileFast(v any) (*fastSchema, error) {
 			}
 		case "patternProperties":
 			for re, ps := range kv.(map[string]any) {
-				c, err := regexp.Compile(re)
+				c, err := bytedfa.Compile(re)
 				if err != nil {
 					return nil, err
 				}
@@ -165,7 +165,7 @@ func (r *Registry) compileFast(v any) (*fastSchema, error) {
 		case "maxLength":
 			s.maxLen, err = intOf(kv)
 		case "pattern":
-			s.pattern, err = regexp.Compile(kv.(string))
+			s.pattern, err = bytedfa.Compile(kv.(string))
 		case "minimum":
 			s.minimum, err = ratOf(kv)
 		case "maximum":
@@ -255,7 +255,13 @@ func (r *Registry) formatNamed(name string) *jsonschema.Format {
 			return err
 		}}
 	case "email":
-		return &jsonschema.Format{Name: name, Validate: standardFormat(name)}
+		general := standardFormat(name)
+		return &jsonschema.Format{Name: name, Validate: func(v any) error {
+			if str, ok := v.(string); ok && plainEmail(str) {
+				return nil
+			}
+			return general(v)
+		}}
 	}
 	return nil
 }
@@ -503,9 +509,23 @@ func (s *fastSchema) validateNumber(st *fastState, n json.Number, collect bool) 
 	}
 	// Fast path: strictly inside the bounds as a float64 means inside
 	// exactly (bounds are representable; rounding cannot cross them).
-	if f, err := strconv.ParseFloat(string(n), 64); err == nil && s.floatOK &&
-		(s.minimum == nil || f > s.minF) && (s.maximum == nil || f < s.maxF) {
-		return true
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err == nil && s.floatOK {
+		if (s.minimum == nil || f > s.minF) && (s.maximum == nil || f < s.maxF) {
+			return true
+		}
+		// An integer literal the parser accepted (|n| < 2^53) is an
+		// exact float64 too: compare exactly, bounds included.
+		if !strings.ContainsAny(string(n), ".eE") {
+			ok := true
+			if s.minimum != nil && f < s.minF {
+				ok = s.fail(st, collect, "minimum", &kind.Minimum{Got: new(big.Rat).SetFloat64(f), Want: s.minimum})
+			}
+			if s.maximum != nil && f > s.maxF {
+				ok = s.fail(st, collect, "maximum", &kind.Maximum{Got: new(big.Rat).SetFloat64(f), Want: s.maximum})
+			}
+			return ok
+		}
 	}
 	r, good := new(big.Rat).SetString(string(n))
 	if !good {
@@ -605,6 +625,47 @@ func jsonEqual(a, b any) bool {
 		return true
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// plainEmail accepts the common shape of address (dot-atom local part,
+// host name domain), a subset of what the general validator's email
+// format accepts; everything else gets the general validator's verdict.
+func plainEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	at := strings.IndexByte(s, '@')
+	if at < 1 || at > 64 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if !isAlnum(c) && !strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", rune(c)) {
+			return false
+		}
+	}
+	if domain == "" || len(domain) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(domain, ".") {
+		if len(label) < 1 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if !isAlnum(label[i]) && label[i] != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // standardFormat returns the general validator's own check for a standard

@@ -1,12 +1,18 @@
 package schema
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gowebpki/jcs"
 )
 
 // Limits applied while parsing, before any schema rule runs.
@@ -25,13 +31,36 @@ const (
 // that an IEEE double cannot hold exactly, and bounds nesting depth. It
 // produces the generic tree the JSON Schema validator consumes: objects as
 // map[string]any, arrays as []any, numbers as json.Number.
+//
+// It can also write the RFC 8785 canonical form of the value while it
+// parses (canonical mode), so validation does not walk the tree a second
+// time to serialise it: each value's canonical bytes are appended as it is
+// read, and an object's members are put in RFC 8785 key order when the
+// object closes.
 type parser struct {
 	data     []byte
 	src      string // data as one string: unescaped strings are substrings of it, so they cost no allocation
 	pos      int
 	maxDepth int
 	path     []pathElem // where the value being parsed sits, for errors
+
+	canonical bool     // write the canonical form into canon
+	canon     []byte   // canonical form written so far
+	members   []member // members of the objects being parsed, innermost last
+	scratch   []byte   // for reordering an object's canonical members
 }
+
+// member is one object member being parsed; in canonical mode
+// canon[start:end] holds its canonical `"key":value`.
+type member struct {
+	key        string
+	val        any
+	start, end int
+}
+
+// dupScanLimit: objects with more members than this detect duplicate keys
+// with a map rather than by scanning the members read so far.
+const dupScanLimit = 32
 
 // pathElem is one step of the parser's position: an object key or an array
 // index. Pointers are only built when an error is reported.
@@ -55,8 +84,37 @@ func (p *parser) pointer() string {
 // parseStrict parses data as exactly one JSON value.
 func parseStrict(data []byte, maxDepth int) (any, error) {
 	p := &parser{data: data, src: string(data), maxDepth: maxDepth}
-	if !utf8.Valid(data) {
-		off := invalidUTF8Offset(data)
+	return p.parse()
+}
+
+// parseCanonical parses data as exactly one JSON value and also returns
+// its RFC 8785 canonical form.
+func parseCanonical(data []byte, maxDepth int) (any, []byte, error) {
+	p := parsers.Get().(*parser)
+	defer p.release()
+	p.data, p.src, p.maxDepth = data, string(data), maxDepth
+	p.canonical, p.canon = true, make([]byte, 0, len(data))
+	v, err := p.parse()
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, p.canon, nil
+}
+
+// parsers recycles the parsers' scratch space (members, path, scratch).
+var parsers = sync.Pool{New: func() any { return new(parser) }}
+
+// release returns p to the pool without holding on to the input, the
+// output or any parsed value.
+func (p *parser) release() {
+	clear(p.members[:cap(p.members)])
+	*p = parser{members: p.members[:0], path: p.path[:0], scratch: p.scratch[:0]}
+	parsers.Put(p)
+}
+
+func (p *parser) parse() (any, error) {
+	if !utf8.Valid(p.data) {
+		off := invalidUTF8Offset(p.data)
 		return nil, p.errAt(off, "input.utf8", "invalid UTF-8 byte sequence")
 	}
 	p.skipSpace()
@@ -119,7 +177,7 @@ func (p *parser) value(depth int) (any, error) {
 	case c == '[':
 		return p.array(depth + 1)
 	case c == '"':
-		return p.string()
+		return p.stringValue()
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -138,7 +196,35 @@ func (p *parser) literal(lit string) error {
 		return p.errAt(p.pos, "input.syntax", "invalid literal, expected %s", lit)
 	}
 	p.pos += len(lit)
+	if p.canonical {
+		p.canon = append(p.canon, lit...)
+	}
 	return nil
+}
+
+// stringValue parses a string value and, in canonical mode, writes it.
+func (p *parser) stringValue() (any, error) {
+	start := p.pos
+	s, err := p.string()
+	if err != nil {
+		return nil, err
+	}
+	if p.canonical {
+		p.appendString(start, p.pos, s)
+	}
+	return s, nil
+}
+
+// appendString writes the canonical form of the string s read from
+// data[start:end]. Without escapes in the input the canonical form is
+// the input itself: RFC 8785 escapes only '"', '\\' and control
+// characters, which an unescaped JSON string cannot contain.
+func (p *parser) appendString(start, end int, s string) {
+	if end-start == len(s)+2 {
+		p.canon = append(p.canon, p.data[start:end]...)
+		return
+	}
+	p.canon = appendCanonicalString(p.canon, s)
 }
 
 func (p *parser) object(depth int) (any, error) {
@@ -146,12 +232,20 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.errAt(p.pos, "input.depth", "nesting deeper than %d levels", p.maxDepth)
 	}
 	p.pos++ // '{'
-	obj := make(map[string]any, 8)
+	if p.canonical {
+		p.canon = append(p.canon, '{')
+	}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
-		return obj, nil
+		if p.canonical {
+			p.canon = append(p.canon, '}')
+		}
+		return map[string]any{}, nil
 	}
+	base := len(p.members)
+	defer func() { p.members = p.members[:base] }()
+	var seen map[string]struct{} // duplicate detection beyond dupScanLimit
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
@@ -162,7 +256,8 @@ func (p *parser) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := obj[key]; dup {
+		keyEnd := p.pos
+		if p.duplicate(base, key, &seen) {
 			p.path = append(p.path, pathElem{key: key, index: -1})
 			return nil, p.errAt(keyPos, "input.duplicate-key", "duplicate object key %q", key)
 		}
@@ -172,13 +267,23 @@ func (p *parser) object(depth int) (any, error) {
 		}
 		p.pos++
 		p.skipSpace()
+		m := member{key: key}
+		if p.canonical {
+			if len(p.members) > base {
+				p.canon = append(p.canon, ',')
+			}
+			m.start = len(p.canon)
+			p.appendString(keyPos, keyEnd, key)
+			p.canon = append(p.canon, ':')
+		}
 		p.path = append(p.path, pathElem{key: key, index: -1})
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
 		p.path = p.path[:len(p.path)-1]
-		obj[key] = v
+		m.val, m.end = v, len(p.canon)
+		p.members = append(p.members, m)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.errAt(p.pos, "input.syntax", "unexpected end of input in object")
@@ -188,6 +293,15 @@ func (p *parser) object(depth int) (any, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			ms := p.members[base:]
+			if p.canonical {
+				p.orderMembers(ms)
+				p.canon = append(p.canon, '}')
+			}
+			obj := make(map[string]any, len(ms))
+			for _, m := range ms {
+				obj[m.key] = m.val
+			}
 			return obj, nil
 		default:
 			return nil, p.errAt(p.pos, "input.syntax", "expected ',' or '}' in object")
@@ -195,19 +309,88 @@ func (p *parser) object(depth int) (any, error) {
 	}
 }
 
+// duplicate reports whether the object whose members start at base
+// already has key.
+func (p *parser) duplicate(base int, key string, seen *map[string]struct{}) bool {
+	ms := p.members[base:]
+	if len(ms) <= dupScanLimit {
+		for i := range ms {
+			if ms[i].key == key {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[string]struct{}, 2*len(ms))
+		for i := range ms {
+			(*seen)[ms[i].key] = struct{}{}
+		}
+	}
+	if _, dup := (*seen)[key]; dup {
+		return true
+	}
+	(*seen)[key] = struct{}{}
+	return false
+}
+
+// orderMembers puts the canonical members of one object, written in input
+// order and separated by commas at canon[ms[0].start:], in RFC 8785 key
+// order (UTF-16 code units).
+func (p *parser) orderMembers(ms []member) {
+	sorted, ascii := true, true
+	for i := range ms {
+		if ascii && !below0xEE(ms[i].key) {
+			ascii = false
+		}
+		if i > 0 && sorted && compareUTF16(ms[i-1].key, ms[i].key) > 0 {
+			sorted = false
+		}
+	}
+	if sorted {
+		return
+	}
+	start := ms[0].start
+	region := p.canon[start:]
+	p.scratch = append(p.scratch[:0], region...)
+	if ascii {
+		// Byte order is UTF-16 order for these keys.
+		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	} else {
+		slices.SortFunc(ms, func(a, b member) int { return compareUTF16(a.key, b.key) })
+	}
+	out := region[:0]
+	for i, m := range ms {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p.scratch[m.start-start:m.end-start]...)
+	}
+	// Positions are no longer needed: the object is complete.
+}
+
 func (p *parser) array(depth int) (any, error) {
 	if depth > p.maxDepth {
 		return nil, p.errAt(p.pos, "input.depth", "nesting deeper than %d levels", p.maxDepth)
 	}
 	p.pos++ // '['
+	if p.canonical {
+		p.canon = append(p.canon, '[')
+	}
 	arr := make([]any, 0, 4)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
+		if p.canonical {
+			p.canon = append(p.canon, ']')
+		}
 		return arr, nil
 	}
 	for i := 0; ; i++ {
 		p.skipSpace()
+		if p.canonical && i > 0 {
+			p.canon = append(p.canon, ',')
+		}
 		p.path = append(p.path, pathElem{index: i})
 		v, err := p.value(depth)
 		if err != nil {
@@ -224,6 +407,9 @@ func (p *parser) array(depth int) (any, error) {
 			p.pos++
 		case ']':
 			p.pos++
+			if p.canonical {
+				p.canon = append(p.canon, ']')
+			}
 			return arr, nil
 		default:
 			return nil, p.errAt(p.pos, "input.syntax", "expected ',' or ']' in array")
@@ -234,8 +420,12 @@ func (p *parser) array(depth int) (any, error) {
 func (p *parser) string() (string, error) {
 	start := p.pos
 	p.pos++ // opening quote
-	// Fast path: no escapes.
-	for i := p.pos; i < len(p.data); i++ {
+	// Fast path: no escapes. Skip eight plain bytes at a time.
+	i := p.pos
+	for i+8 <= len(p.data) && !specialInWord(binary.LittleEndian.Uint64(p.data[i:])) {
+		i += 8
+	}
+	for ; i < len(p.data); i++ {
 		c := p.data[i]
 		if c == '"' {
 			s := p.src[p.pos:i]
@@ -309,6 +499,30 @@ func (p *parser) string() (string, error) {
 	return "", p.errAt(start, "input.syntax", "unterminated string")
 }
 
+// below0xEE reports whether s has no byte at or above 0xEE, the lead
+// bytes of U+E000 and above, where UTF-8 and UTF-16 orders part.
+func below0xEE(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xEE {
+			return false
+		}
+	}
+	return true
+}
+
+// specialInWord reports whether any of the eight bytes of w is '"', '\\'
+// or a control character (below 0x20): the bytes that end the plain run
+// of a JSON string. (Bit tricks from "Bit Twiddling Hacks": a byte is
+// zero, or below n, when subtracting from it borrows into its top bit.)
+func specialInWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ (ones * '"')
+	backslash := w ^ (ones * '\\')
+	hasZero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	below0x20 := (w - ones*0x20) &^ w & highs
+	return hasZero(quote)|hasZero(backslash)|below0x20 != 0
+}
+
 func (p *parser) hex4() (rune, bool) {
 	if p.pos+4 > len(p.data) {
 		return 0, false
@@ -378,6 +592,19 @@ func (p *parser) number() (any, error) {
 	}
 	if isInt && math.Abs(f) >= maxSafeInteger {
 		return nil, p.errAt(start, "input.number-range", "integer %s is beyond ±(2^53-1) and cannot be represented exactly (write it as a decimal string)", truncate(lit, 40))
+	}
+	if p.canonical {
+		if isInt && lit != "-0" {
+			// A safe integer without leading zeros is already in the
+			// ECMAScript Number-to-String form.
+			p.canon = append(p.canon, lit...)
+		} else {
+			out, err := jcs.NumberToJSON(f)
+			if err != nil {
+				return nil, p.errAt(start, "input.number-range", "cannot canonicalise number %s: %v", truncate(lit, 40), err)
+			}
+			p.canon = append(p.canon, out...)
+		}
 	}
 	return json.Number(lit), nil
 }

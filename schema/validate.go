@@ -47,7 +47,7 @@ func (r *Registry) Validate(data []byte) (*Record, error) {
 	if len(data) > r.maxSize {
 		return nil, single(ErrTooLarge, "", "input.too-large", "input is %d bytes; the limit is %d bytes", len(data), r.maxSize)
 	}
-	tree, err := parseStrict(data, r.maxDepth)
+	tree, canon, err := parseCanonical(data, r.maxDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +91,6 @@ func (r *Registry) Validate(data []byte) (*Record, error) {
 		return nil, &ValidationError{Kind: errKind, Violations: vs}
 	}
 
-	canon, err := canonicalizeTree(doc, len(data))
-	if err != nil {
-		return nil, err
-	}
 	rec := &Record{
 		ID:            doc["id"].(string),
 		Type:          typeName,

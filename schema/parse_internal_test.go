@@ -45,9 +45,9 @@ func TestSpecialInWord(t *testing.T) {
 func TestParseCanonicalMembers(t *testing.T) {
 	for in, want := range map[string]string{
 		`{ "b" : 1 , "a" : { "d" : [ 1 , "x" ] , "c" : null } }`: `{"a":{"c":null,"d":[1,"x"]},"b":1}`,
-		`{"\u0062":"\u00e9\n","a\/":true}`:                         `{"a/":true,"b":"é\n"}`,
-		`{"z":{"y":{"x":{}}},"a":[]}`:                               `{"a":[],"z":{"y":{"x":{}}}}`,
-		`[{"b":-0,"a":1.50},{"\ud83d\ude00":1,"\uffff":2}]`:         "[{\"a\":1.5,\"b\":0},{\"😀\":1,\"\uffff\":2}]",
+		`{"\u0062":"\u00e9\n","a\/":true}`:                       `{"a/":true,"b":"é\n"}`,
+		`{"z":{"y":{"x":{}}},"a":[]}`:                            `{"a":[],"z":{"y":{"x":{}}}}`,
+		`[{"b":-0,"a":1.50},{"\ud83d\ude00":1,"\uffff":2}]`:      "[{\"a\":1.5,\"b\":0},{\"😀\":1,\"\uffff\":2}]",
 	} {
 		_, got, err := parseCanonical([]byte(in), DefaultMaxDepth)
 		if err != nil {

@@ -128,11 +128,12 @@ func (w *Webhooks) run(ctx context.Context, h *Webhook) {
 		case ctx.Err() != nil || errors.Is(err, ErrClosed):
 			return
 		case errors.Is(err, ErrUnknownSequence):
-			// The stored position is not in this stream: say so, and go on
-			// with the live events.
-			w.deadLetter(ctx, h, fmt.Sprintf("gap:%d-", after), []byte(fmt.Sprintf(`{"from":%d}`, after+1)), err)
+			// The stored position is not in this stream: go on with the
+			// live events (from before the dead letter is written), and say
+			// so.
 			_ = sub.Close()
 			sub = w.bus.Subscribe(h.Filter, 0, false)
+			w.deadLetter(ctx, h, fmt.Sprintf("gap:%d-", after), []byte(fmt.Sprintf(`{"from":%d}`, after+1)), err)
 			continue
 		default:
 			// Reading the shared log failed (NATS unreachable): the

@@ -109,3 +109,62 @@ func TestWebhooksRetryAndDeadLetter(t *testing.T) {
 	stop()
 	<-done
 }
+
+// TestWebhookUnknownPosition: a stored position the stream never reached
+// (a clock stepped back between restarts, a recreated NATS stream) is a
+// gap dead letter, and delivery goes on with the live events.
+func TestWebhookUnknownPosition(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := make(chan string, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got <- string(body)
+	}))
+	defer srv.Close()
+	bus := events.NewBus()
+	future := bus.Last() + 1000
+	if err := st.SetCheckpoint(ctx, "webhook:h", adapters.Checkpoint(strconv.FormatUint(future, 10))); err != nil {
+		t.Fatal(err)
+	}
+	wh := events.NewWebhooks(bus, st, []events.Webhook{{Name: "h", URL: srv.URL, Secret: []byte("s")}}, nil, nil)
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = wh.Run(rctx); close(done) }()
+	defer func() { stop(); <-done }()
+	want := "gap:" + strconv.FormatUint(future, 10) + "-"
+	for {
+		dl, err := st.DeadLetters(ctx, store.DeadLetterQuery{Kind: store.DeadLetterWebhook, Source: "h"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dl) > 0 {
+			if dl[0].Key != want || !strings.Contains(dl[0].Error, "unknown to this stream") {
+				t.Fatalf("dead letter %+v, want key %s", dl[0], want)
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no dead letter for the unknown position")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	ev, _ := events.New(events.TypeConfirmed, events.Attrs{Subject: "live"}, events.RecordData{RecordID: "live"})
+	if err := bus.Publish(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case body := <-got:
+		if !strings.Contains(body, `"subject":"live"`) {
+			t.Fatalf("delivered %s", body)
+		}
+	case <-ctx.Done():
+		t.Fatal("the live event was not delivered")
+	}
+}

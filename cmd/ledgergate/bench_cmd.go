@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/ledgergate/ledgergate/internal/bench"
@@ -13,6 +14,7 @@ import (
 func (a *app) benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure the gateway (figures in docs/performance.md)"}
 	var o bench.Options
+	var cpuProfile string
 	ingest := &cobra.Command{
 		Use:   "ingest",
 		Short: "Records/s through POST /v1/records next to the store's raw insert rate, and latency at fixed rates",
@@ -24,6 +26,17 @@ func (a *app) benchCmd() *cobra.Command {
 			}
 			defer os.RemoveAll(dir)
 			o.Dir = dir
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			fmt.Fprintf(a.stdout, "ingest benchmark: store=%s, %d clients, %v per run, GOMAXPROCS=%d, %s\n", o.Store, o.Concurrency, o.Duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
 			return bench.IngestRun(cmd.Context(), o, func(r bench.Result) { fmt.Fprintln(a.stdout, r) })
 		},
@@ -33,6 +46,8 @@ func (a *app) benchCmd() *cobra.Command {
 	ingest.Flags().DurationVar(&o.Duration, "duration", 5*time.Second, "length of each measurement")
 	ingest.Flags().IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients for the throughput runs")
 	ingest.Flags().IntSliceVar(&o.Rates, "rates", []int{1000, 5000}, "fixed request rates for the latency runs")
+	ingest.Flags().IntVar(&o.BatchSize, "batch", 200, "records per request in the batch run")
+	ingest.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	cmd.AddCommand(ingest)
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/ledgergate/ledgergate/gateway/ingest"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -29,23 +30,36 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, slug, titl
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// validationProblem turns a schema error into the right problem.
-func validationProblem(w http.ResponseWriter, r *http.Request, err error) bool {
+// problem is a Problem with its type's slug.
+type problem struct {
+	Problem
+	slug string
+}
+
+func newProblem(status int, slug, title, detail string, vs []schema.Violation) *problem {
+	return &problem{Problem: Problem{Type: ProblemBase + slug, Title: title, Status: status, Detail: detail, Violations: vs}, slug: slug}
+}
+
+// submitProblem turns an error of validating or storing a submission
+// that the client caused into its problem; nil for server failures.
+func submitProblem(err error) *problem {
 	var ve *schema.ValidationError
-	if !errors.As(err, &ve) {
-		return false
-	}
 	switch {
-	case errors.Is(err, schema.ErrTooLarge):
-		writeProblem(w, r, http.StatusRequestEntityTooLarge, "too-large", "Record too large", err.Error(), ve.Violations)
-	case errors.Is(err, schema.ErrMalformed):
-		writeProblem(w, r, http.StatusBadRequest, "malformed", "Malformed JSON", "the body is not acceptable JSON text", ve.Violations)
-	case errors.Is(err, schema.ErrUnknownType):
-		writeProblem(w, r, http.StatusUnprocessableEntity, "unknown-type", "Unknown record type", "the record's type is not registered on this gateway", ve.Violations)
-	default:
-		writeProblem(w, r, http.StatusUnprocessableEntity, "invalid-record", "Invalid record", "the record breaks one or more rules; see violations", ve.Violations)
+	case errors.As(err, &ve) && errors.Is(err, schema.ErrTooLarge):
+		return newProblem(http.StatusRequestEntityTooLarge, "too-large", "Record too large", err.Error(), ve.Violations)
+	case errors.As(err, &ve) && errors.Is(err, schema.ErrMalformed):
+		return newProblem(http.StatusBadRequest, "malformed", "Malformed JSON", "the body is not acceptable JSON text", ve.Violations)
+	case errors.As(err, &ve) && errors.Is(err, schema.ErrUnknownType):
+		return newProblem(http.StatusUnprocessableEntity, "unknown-type", "Unknown record type", "the record's type is not registered on this gateway", ve.Violations)
+	case errors.As(err, &ve):
+		return newProblem(http.StatusUnprocessableEntity, "invalid-record", "Invalid record", "the record breaks one or more rules; see violations", ve.Violations)
+	case errors.Is(err, ingest.ErrForbidden):
+		return newProblem(http.StatusForbidden, "forbidden-issuer", "Forbidden issuer", err.Error(), nil)
+	case errors.Is(err, ingest.ErrConflict):
+		return newProblem(http.StatusConflict, "conflict", "Conflicting version",
+			err.Error()+"; to replace the stored version, set supersedes to its digest", nil)
 	}
-	return true
+	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
 )
 
 // ceOverhead is what a CloudEvents envelope may add to a record's size.
@@ -85,22 +86,42 @@ func (s *Server) postRecord(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if !ok {
 		return
 	}
-	who := ingest.Submitter{Partner: p.ID, Issuer: p.Issuer, AnyIssuer: p.Role == auth.RoleAdmin}
-	res, err := s.cfg.Ingest.Submit(r.Context(), who, data)
+	rec, err := s.cfg.Registry.Validate(data)
+	if err != nil {
+		pr := submitProblem(err)
+		if pr == nil {
+			s.internal(w, r, err)
+			return
+		}
+		writeProblem(w, r, pr.Status, pr.slug, pr.Title, pr.Detail, pr.Violations)
+		return
+	}
+	code, view, pr, err := s.submit(r, submitter(p), rec)
 	switch {
-	case err == nil:
-	case validationProblem(w, r, err):
-		return
-	case errors.Is(err, ingest.ErrForbidden):
-		writeProblem(w, r, http.StatusForbidden, "forbidden-issuer", "Forbidden issuer", err.Error(), nil)
-		return
-	case errors.Is(err, ingest.ErrConflict):
-		writeProblem(w, r, http.StatusConflict, "conflict", "Conflicting version",
-			err.Error()+"; to replace the stored version, set supersedes to its digest", nil)
-		return
-	default:
+	case err != nil:
 		s.internal(w, r, err)
-		return
+	case pr != nil:
+		writeProblem(w, r, pr.Status, pr.slug, pr.Title, pr.Detail, pr.Violations)
+	default:
+		w.Header().Set("Location", view.StatusURL)
+		writeJSON(w, code, view)
+	}
+}
+
+func submitter(p auth.Principal) ingest.Submitter {
+	return ingest.Submitter{Partner: p.ID, Issuer: p.Issuer, AnyIssuer: p.Role == auth.RoleAdmin}
+}
+
+// submit stores a validated record and says what the client is told: a
+// status code and view, or a problem for an outcome the client caused
+// (forbidden issuer, conflicting version); err is a server failure.
+func (s *Server) submit(r *http.Request, who ingest.Submitter, rec *schema.Record) (int, *AcceptedView, *problem, error) {
+	res, err := s.cfg.Ingest.SubmitRecord(r.Context(), who, rec)
+	if err != nil {
+		if pr := submitProblem(err); pr != nil {
+			return pr.Status, nil, pr, nil
+		}
+		return 0, nil, nil, err
 	}
 	status := StatusAccepted
 	code := http.StatusAccepted
@@ -111,13 +132,12 @@ func (s *Server) postRecord(w http.ResponseWriter, r *http.Request, p auth.Princ
 		}
 	}
 	s.metrics.accepted.WithLabelValues(res.Version.Type, strconv.FormatBool(!res.Existing)).Inc()
-	url := "/v1/records/" + res.Version.RecordID
-	w.Header().Set("Location", url)
 	ledgers := []string{}
 	for _, d := range res.Deliveries {
 		ledgers = append(ledgers, d.Ledger)
 	}
-	writeJSON(w, code, AcceptedView{ID: res.Version.RecordID, Digest: res.Version.Digest, Status: status, StatusURL: url, Existing: res.Existing, Ledgers: ledgers})
+	return code, &AcceptedView{ID: res.Version.RecordID, Digest: res.Version.Digest, Status: status,
+		StatusURL: "/v1/records/" + res.Version.RecordID, Existing: res.Existing, Ledgers: ledgers}, nil, nil
 }
 
 func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, p auth.Principal) {

@@ -75,6 +75,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Metrics)}
 	s.handle("POST /v1/records", s.authed(s.postRecord))
+	s.handle("POST /v1/records:batch", s.authed(s.postBatch))
 	s.handle("GET /v1/records", s.authed(s.listRecords))
 	s.handle("GET /v1/records/{id}", s.authed(s.getRecord))
 	s.handle("GET /v1/ledgers", s.authed(s.getLedgers))

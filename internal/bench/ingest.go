@@ -41,6 +41,7 @@ type Options struct {
 	Duration    time.Duration // per measurement
 	Concurrency int           // clients for the throughput runs
 	Rates       []int         // fixed request rates for latency runs
+	BatchSize   int           // records per POST /v1/records:batch request
 }
 
 // Result is one measurement.
@@ -118,6 +119,9 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 32
 	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 200
+	}
 	recs, err := newRecords()
 	if err != nil {
 		return err
@@ -175,6 +179,33 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		return nil
 	}
 	report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, post))
+	// Batches: one request carries BatchSize records.
+	batchURL := "http://" + ln.Addr().String() + "/v1/records:batch"
+	postBatch := func() (int, error) {
+		items := make([][]byte, o.BatchSize)
+		for i := range items {
+			items[i] = recs.body()
+		}
+		body := append(append([]byte{'['}, bytes.Join(items, []byte{','})...), ']')
+		req, _ := http.NewRequestWithContext(ctx, "POST", batchURL, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		var out api.BatchView
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("HTTP %d: %v", res.StatusCode, err)
+		}
+		if out.Accepted != o.BatchSize {
+			return out.Accepted, fmt.Errorf("%d of %d accepted", out.Accepted, o.BatchSize)
+		}
+		return out.Accepted, nil
+	}
+	clients := max(1, min(o.Concurrency, 4))
+	report(throughputN(ctx, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, postBatch))
 	for _, rate := range o.Rates {
 		report(fixedRate(ctx, fmt.Sprintf("POST /v1/records at %d/s", rate), rate, o.Duration, post))
 	}
@@ -200,6 +231,12 @@ func openStore(ctx context.Context, o Options, name string) (store.Store, error)
 
 // throughput runs fn from n goroutines for d.
 func throughput(ctx context.Context, name string, n int, d time.Duration, fn func() error) Result {
+	return throughputN(ctx, name, n, d, func() (int, error) { return 1, fn() })
+}
+
+// throughputN is throughput for calls that each carry several records
+// (fn returns how many it stored); the rate counts records.
+func throughputN(ctx context.Context, name string, n int, d time.Duration, fn func() (int, error)) Result {
 	var done, errs atomic.Int64
 	deadline := time.Now().Add(d)
 	start := time.Now()
@@ -207,11 +244,11 @@ func throughput(ctx context.Context, name string, n int, d time.Duration, fn fun
 	for range n {
 		wg.Go(func() {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				if err := fn(); err != nil {
+				k, err := fn()
+				done.Add(int64(k))
+				if err != nil {
 					errs.Add(1)
-					continue
 				}
-				done.Add(1)
 			}
 		})
 	}

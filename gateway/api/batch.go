@@ -1,0 +1,243 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
+	"github.com/ledgergate/ledgergate/gateway/auth"
+	"github.com/ledgergate/ledgergate/schema"
+)
+
+// Batch limits.
+const (
+	// MaxBatchItems is the most records one batch may hold.
+	MaxBatchItems = 1000
+	// MaxBatchBytes is the largest batch body.
+	MaxBatchBytes = 32 << 20
+	// batchWriters bounds the records of one batch being stored at once;
+	// the store's group commit takes them together.
+	batchWriters = 256
+)
+
+// BatchView answers POST /v1/records:batch: one result per item, in the
+// request's order, and the counts.
+type BatchView struct {
+	Accepted int             `json:"accepted"`
+	Existing int             `json:"existing"`
+	Rejected int             `json:"rejected"`
+	Results  []BatchItemView `json:"results"`
+}
+
+// BatchItemView is one item's outcome: Code is the HTTP status the item
+// would have had on its own (202, 200, or a 4xx/5xx with Problem).
+type BatchItemView struct {
+	Index     int           `json:"index"`
+	Code      int           `json:"code"`
+	ID        string        `json:"id,omitempty"`
+	Digest    schema.Digest `json:"digest,omitempty"`
+	Status    string        `json:"status,omitempty"`
+	StatusURL string        `json:"statusUrl,omitempty"`
+	Existing  bool          `json:"existing,omitempty"`
+	Ledgers   []string      `json:"ledgers,omitempty"`
+	Problem   *Problem      `json:"problem,omitempty"`
+}
+
+// postBatch accepts many records in one request: a JSON array of records,
+// or a CloudEvents batch (application/cloudevents-batch+json) whose events'
+// data are records. Each item is validated and stored on its own, exactly
+// as POST /v1/records would; items with the same record id are stored in
+// the order they appear (so an item may supersede an earlier one), others
+// concurrently. One item's failure does not affect the others.
+func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	if p.Role == auth.RoleOfficer {
+		writeProblem(w, r, http.StatusForbidden, "forbidden", "Forbidden", "officers read records; they do not submit them", nil)
+		return
+	}
+	items, results, ok := s.readBatch(w, r)
+	if !ok {
+		return
+	}
+	fail := func(i int, pr *problem) {
+		pr.Instance = fmt.Sprintf("%s#/%d", r.URL.Path, i)
+		results[i].Code, results[i].Problem = pr.Status, &pr.Problem
+	}
+	// Validate (CPU-bound: one worker per core).
+	recs := make([]*schema.Record, len(items))
+	parallel(len(items), runtime.GOMAXPROCS(0), func(i int) {
+		if items[i] == nil {
+			return // refused while reading
+		}
+		rec, err := s.cfg.Registry.Validate(items[i])
+		if err != nil {
+			pr := submitProblem(err)
+			if pr == nil {
+				pr = newProblem(http.StatusInternalServerError, "internal", "Internal error", "validation failed unexpectedly", nil)
+			}
+			fail(i, pr)
+			return
+		}
+		recs[i] = rec
+	})
+	// Store: one sequence of items per record id, sequences concurrently.
+	var order []string
+	byID := map[string][]int{}
+	for i, rec := range recs {
+		if rec == nil {
+			continue
+		}
+		if _, seen := byID[rec.ID]; !seen {
+			order = append(order, rec.ID)
+		}
+		byID[rec.ID] = append(byID[rec.ID], i)
+	}
+	who := submitter(p)
+	parallel(len(order), batchWriters, func(k int) {
+		for _, i := range byID[order[k]] {
+			code, view, pr, err := s.submit(r, who, recs[i])
+			switch {
+			case err != nil:
+				s.cfg.Logger.ErrorContext(r.Context(), "api: storing a batch item failed", slog.Int("index", i), slog.String("record", recs[i].ID), slog.Any("err", err))
+				fail(i, newProblem(http.StatusInternalServerError, "internal", "Internal error", "the record could not be stored; it was not accepted, send it again", nil))
+			case pr != nil:
+				fail(i, pr)
+			default:
+				results[i] = BatchItemView{Index: i, Code: code, ID: view.ID, Digest: view.Digest, Status: view.Status,
+					StatusURL: view.StatusURL, Existing: view.Existing, Ledgers: view.Ledgers}
+			}
+		}
+	})
+	out := BatchView{Results: results}
+	for _, res := range results {
+		switch {
+		case res.Problem != nil:
+			out.Rejected++
+		case res.Existing:
+			out.Existing++
+		default:
+			out.Accepted++
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// readBatch splits a batch body into its items' record bytes. An item
+// refused already (a CloudEvent without usable data) is nil with its
+// problem in results; a body that is not a batch at all is answered here.
+func (s *Server) readBatch(w http.ResponseWriter, r *http.Request) ([][]byte, []BatchItemView, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchBytes)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var items [][]byte
+	var results []BatchItemView
+	switch ct {
+	case "application/json", "":
+		var raw []json.RawMessage
+		if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+			s.batchBodyError(w, r, err, "the body must be a JSON array of records")
+			return nil, nil, false
+		}
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			s.bodyError(w, r, err)
+			return nil, nil, false
+		}
+		if !s.batchSize(w, r, len(raw)) {
+			return nil, nil, false
+		}
+		items = make([][]byte, len(raw))
+		results = make([]BatchItemView, len(raw))
+		for i, m := range raw {
+			items[i], results[i].Index = m, i
+		}
+	case event.ApplicationCloudEventsBatchJSON:
+		evs, err := cehttp.NewEventsFromHTTPRequest(r)
+		if err != nil {
+			s.batchBodyError(w, r, err, "the body must be a JSON array of CloudEvents in structured mode")
+			return nil, nil, false
+		}
+		if !s.batchSize(w, r, len(evs)) {
+			return nil, nil, false
+		}
+		items = make([][]byte, len(evs))
+		results = make([]BatchItemView, len(evs))
+		for i, ev := range evs {
+			results[i].Index = i
+			if detail := eventDataProblem(ev); detail != "" {
+				pr := newProblem(http.StatusBadRequest, "invalid-cloudevent", "Invalid CloudEvent", detail, nil)
+				pr.Instance = fmt.Sprintf("%s#/%d", r.URL.Path, i)
+				results[i].Code, results[i].Problem = pr.Status, &pr.Problem
+				continue
+			}
+			items[i] = ev.Data()
+		}
+	default:
+		writeProblem(w, r, http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+			fmt.Sprintf("send a JSON array of records (application/json) or a CloudEvents batch (%s); got %q", event.ApplicationCloudEventsBatchJSON, ct), nil)
+		return nil, nil, false
+	}
+	return items, results, true
+}
+
+// eventDataProblem says why a CloudEvent cannot carry a record, or "".
+func eventDataProblem(ev event.Event) string {
+	if err := ev.Validate(); err != nil {
+		return err.Error()
+	}
+	if dct := ev.DataContentType(); dct != "" && !strings.HasPrefix(dct, "application/json") {
+		return fmt.Sprintf("the CloudEvent's datacontenttype must be application/json, got %q", dct)
+	}
+	if len(ev.Data()) == 0 {
+		return "the CloudEvent has no data; its data must be the record"
+	}
+	return ""
+}
+
+func (s *Server) batchSize(w http.ResponseWriter, r *http.Request, n int) bool {
+	switch {
+	case n == 0:
+		writeProblem(w, r, http.StatusBadRequest, "empty-batch", "Empty batch", "the batch holds no records", nil)
+		return false
+	case n > MaxBatchItems:
+		writeProblem(w, r, http.StatusRequestEntityTooLarge, "too-large", "Batch too large",
+			fmt.Sprintf("the batch holds %d records; the limit is %d", n, MaxBatchItems), nil)
+		return false
+	}
+	return true
+}
+
+func (s *Server) batchBodyError(w http.ResponseWriter, r *http.Request, err error, want string) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		writeProblem(w, r, http.StatusRequestEntityTooLarge, "too-large", "Batch too large",
+			fmt.Sprintf("the body exceeds %d bytes", mbe.Limit), nil)
+		return
+	}
+	writeProblem(w, r, http.StatusBadRequest, "malformed", "Malformed batch", want+": "+err.Error(), nil)
+}
+
+// parallel runs fn(0..n-1) on at most workers goroutines.
+func parallel(n, workers int, fn func(i int)) {
+	workers = max(1, min(workers, n))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

@@ -21,11 +21,9 @@ package fabric
 
 import (
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"google.golang.org/grpc"
 
@@ -84,17 +82,14 @@ func New(conn grpc.ClientConnInterface, id identity.Identity, sign identity.Sign
 	if cfg.queryOrgs == nil {
 		cfg.queryOrgs = []string{id.MspID()}
 	}
-	gw, err := client.Connect(id,
-		client.WithSign(sign),
-		client.WithHash(hash.SHA256),
-		client.WithClientConnection(conn),
+	gw, err := connect(conn, id, sign,
 		client.WithEvaluateTimeout(cfg.evaluateTimeout),
 		client.WithEndorseTimeout(cfg.endorseTimeout),
 		client.WithSubmitTimeout(cfg.submitTimeout),
 		client.WithCommitStatusTimeout(cfg.commitTimeout),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("fabric: gateway: %w", err)
+		return nil, err
 	}
 	network := gw.GetNetwork(cfg.channel)
 	return &Adapter{

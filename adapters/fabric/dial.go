@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -52,6 +54,45 @@ func Dial(ctx context.Context, cfg Config, opts ...Option) (*Adapter, error) {
 	}
 	a.closeFn = conn.Close
 	return a, nil
+}
+
+// Connect dials cfg.Endpoint (DialPeer) and connects to the peer's
+// Gateway service as cfg's client identity (LoadIdentity), for code that
+// uses fabric-gateway directly rather than through an Adapter, such as
+// gateway/watch following a partner's own chaincode. opts add to the
+// identity, signer and connection (timeouts, for instance). closeFn closes
+// the gateway and then the connection.
+func Connect(cfg Config, opts ...client.ConnectOption) (gw *client.Gateway, closeFn func() error, err error) {
+	id, sign, err := LoadIdentity(cfg.MSPID, cfg.CertPath, cfg.KeyPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := DialPeer(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	gw, err = connect(conn, id, sign, opts...)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return gw, func() error {
+		err := gw.Close()
+		if cerr := conn.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, nil
+}
+
+// connect opens a fabric-gateway Gateway over conn, signing as id.
+func connect(conn grpc.ClientConnInterface, id identity.Identity, sign identity.Sign, opts ...client.ConnectOption) (*client.Gateway, error) {
+	opts = append([]client.ConnectOption{client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(conn)}, opts...)
+	gw, err := client.Connect(id, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: gateway: %w", err)
+	}
+	return gw, nil
 }
 
 // DialPeer opens a TLS gRPC client connection to cfg.Endpoint. The

@@ -14,25 +14,19 @@ import (
 )
 
 // maxStreamFailures is how many consecutive failed (re)connections of the
-// event stream end a watch with an error.
-const maxStreamFailures = 10
+// event stream, or failed conversions of one event, end a watch with an
+// error.
+const maxStreamFailures = DefaultStreamFailures
 
 // Watch implements adapters.Watcher with the Gateway's chaincode events of
-// the records chaincode. A checkpoint is the block and transaction id of
-// the last delivered event (fabric-gateway's checkpoint); the Gateway
-// resumes just after it. The empty checkpoint starts at WithStartBlock's
-// block. A broken stream is reopened from the last checkpoint. Fabric has
-// no reorganisations, so no event is ever retracted.
+// the records chaincode (ChaincodeEvents). A checkpoint is the block and
+// transaction id of the last delivered event (fabric-gateway's
+// checkpoint); the Gateway resumes just after it. The empty checkpoint
+// starts at WithStartBlock's block. A broken stream is reopened from the
+// last checkpoint. Fabric has no reorganisations, so no event is ever
+// retracted.
 func (a *Adapter) Watch(ctx context.Context, from adapters.Checkpoint) iter.Seq2[adapters.Event, error] {
 	return func(yield func(adapters.Event, error) bool) {
-		pos, ok, err := parseCheckpoint(from)
-		if err != nil {
-			yield(adapters.Event{}, err)
-			return
-		}
-		if !ok {
-			pos = position{block: a.cfg.startBlock}
-		}
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		go func() {
@@ -42,68 +36,54 @@ func (a *Adapter) Watch(ctx context.Context, from adapters.Checkpoint) iter.Seq2
 			case <-ctx.Done():
 			}
 		}()
-		failures := 0
-		for {
-			opt := client.WithCheckpoint(pos)
-			if pos.txID == "" {
-				opt = client.WithStartBlock(pos.block)
+		stream := ChaincodeEvents(ctx, a.network, a.cfg.chaincode, from, StreamOptions{StartBlock: a.cfg.startBlock, MaxFailures: maxStreamFailures})
+		for ev, err := range stream {
+			if err != nil {
+				yield(adapters.Event{}, err)
+				return
 			}
-			events, err := a.network.ChaincodeEvents(ctx, a.cfg.chaincode, opt)
-			if err == nil {
-				var stopped bool
-				pos, stopped, err = a.deliver(ctx, events, pos, yield, &failures)
-				if stopped {
+			if ev.EventName != EventName {
+				continue
+			}
+			e, err := a.eventRetrying(ctx, ev)
+			if err != nil {
+				if ctx.Err() == nil {
+					yield(adapters.Event{}, err)
 					return
 				}
+				break
 			}
-			if ctx.Err() != nil {
-				if a.closed() {
-					yield(adapters.Event{}, adapters.ErrClosed)
-				}
+			if !yield(e, nil) {
 				return
 			}
-			if failures++; failures >= maxStreamFailures {
-				if err == nil {
-					err = fmt.Errorf("the stream ended")
-				}
-				yield(adapters.Event{}, fmt.Errorf("fabric: chaincode events from %s: %d failed attempts: %w", pos.Checkpoint(), failures, unavailable(err)))
-				return
-			}
-			select {
-			case <-time.After(time.Duration(min(failures, 10)) * 250 * time.Millisecond):
-			case <-ctx.Done():
-			}
+		}
+		if a.closed() {
+			yield(adapters.Event{}, adapters.ErrClosed)
 		}
 	}
 }
 
-// deliver yields the events of one stream until it ends; stopped is true
-// when the consumer stopped or an error was yielded.
-func (a *Adapter) deliver(ctx context.Context, events <-chan *client.ChaincodeEvent, pos position, yield func(adapters.Event, error) bool, failures *int) (position, bool, error) {
-	for ev := range events {
-		*failures = 0
-		next := position{block: ev.BlockNumber, txID: ev.TransactionID}
-		if ev.EventName != EventName {
-			pos = next
-			continue
+// eventRetrying converts an event, retrying while reading its block
+// fails (up to maxStreamFailures attempts).
+func (a *Adapter) eventRetrying(ctx context.Context, ev ChaincodeEvent) (adapters.Event, error) {
+	for attempt := 1; ; attempt++ {
+		e, err := a.event(ctx, ev.ChaincodeEvent, ev.Checkpoint)
+		if err == nil || ctx.Err() != nil {
+			return e, err
 		}
-		e, err := a.event(ctx, ev, next)
-		if err != nil {
-			if ctx.Err() != nil {
-				return pos, false, nil
-			}
-			return pos, false, err // reopen from the previous position
+		if attempt >= maxStreamFailures {
+			return adapters.Event{}, fmt.Errorf("fabric: %d failed attempts: %w", attempt, unavailable(err))
 		}
-		if !yield(e, nil) {
-			return next, true, nil
+		select {
+		case <-time.After(min(streamFirstBackoff<<(attempt-1), DefaultStreamMaxBackoff)):
+		case <-ctx.Done():
+			return adapters.Event{}, ctx.Err()
 		}
-		pos = next
 	}
-	return pos, false, nil
 }
 
 // event converts a RecordWritten chaincode event.
-func (a *Adapter) event(ctx context.Context, ev *client.ChaincodeEvent, next position) (adapters.Event, error) {
+func (a *Adapter) event(ctx context.Context, ev *client.ChaincodeEvent, cp adapters.Checkpoint) (adapters.Event, error) {
 	var p chaincodeEvent
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return adapters.Event{}, fmt.Errorf("event of transaction %s: %w", ev.TransactionID, err)
@@ -125,6 +105,6 @@ func (a *Adapter) event(ctx context.Context, ev *client.ChaincodeEvent, next pos
 		Digest:     schema.Digest(p.Digest),
 		Supersedes: schema.Digest(p.Supersedes),
 		Receipt:    rc,
-		Checkpoint: next.Checkpoint(),
+		Checkpoint: cp,
 	}, nil
 }

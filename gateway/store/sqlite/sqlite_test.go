@@ -21,3 +21,12 @@ func TestStore(t *testing.T) {
 		return s, open
 	}})
 }
+
+func BenchmarkAccept(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "ledgergate.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkAccept(b, s)
+}

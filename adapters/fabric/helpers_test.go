@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"google.golang.org/protobuf/proto"
@@ -45,22 +44,12 @@ func open(t testing.TB, n *fabrictest.Connection, org string, opts ...fabric.Opt
 // the end of the test.
 func gateway(t testing.TB, n *fabrictest.Connection, org string) *client.Gateway {
 	t.Helper()
-	o, _ := n.Org(org)
-	conn, err := fabric.DialPeer(o.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, sign, err := fabric.LoadIdentity(o.MSPID, o.UserCert, o.UserKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(conn),
-		client.WithEvaluateTimeout(30*time.Second), client.WithEndorseTimeout(30*time.Second),
+	gw, closeFn, err := n.Connect(org, client.WithEvaluateTimeout(30*time.Second), client.WithEndorseTimeout(30*time.Second),
 		client.WithSubmitTimeout(30*time.Second), client.WithCommitStatusTimeout(2*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { gw.Close(); conn.Close() })
+	t.Cleanup(func() { _ = closeFn() })
 	return gw
 }
 

@@ -16,7 +16,7 @@ alive() { # alive PID EXE : process exists and still runs EXE
 
 printf '%-12s %8s %10s %10s\n' process pid "RSS(MiB)" "peak(MiB)"
 mapfile -t lines <"$PIDS"
-for ((i = ${#lines[@]} - 1; i >= 0; i--)); do   # reverse start order: chaincode, peers, orderer
+for ((i = ${#lines[@]} - 1; i >= 0; i--)); do   # reverse start order: chaincodes, peers, orderer
   read -r name pid exe <<<"${lines[i]}"
   if alive "$pid" "$exe"; then
     awk -v n="$name" -v p="$pid" '/^VmRSS/{r=$2} /^VmHWM/{h=$2} END{printf "%-12s %8s %10.1f %10.1f\n", n, p, r/1024, h/1024}' "/proc/$pid/status"

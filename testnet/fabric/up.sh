@@ -7,6 +7,10 @@
 #   the records chaincode (./chaincode, ledgergate's schema package inside)
 #   running as a chaincode-as-a-service process, endorsement policy
 #   AND('CustomsMSP.peer','PartnerMSP.peer')
+#   a partner's own chaincode, originreg (./partnercc: a Mexican exporter's
+#   certificate-of-origin register with its own JSON shape and events, which
+#   the gateway watches), as a second service on the same channel, policy
+#   OR('PartnerMSP.peer')
 # and writes $NET_DIR/connection.json (+ env.sh) for tests and clients.
 #
 # Fabric (peer, orderer, osnadmin, configtxgen, cryptogen) is built from the
@@ -36,6 +40,7 @@ ORDERER_OPS_PORT=${ORDERER_OPS_PORT:-17443}
 CUSTOMS_PORT=${CUSTOMS_PORT:-17051}; CUSTOMS_CC_PORT=${CUSTOMS_CC_PORT:-17052}; CUSTOMS_OPS_PORT=${CUSTOMS_OPS_PORT:-17444}
 PARTNER_PORT=${PARTNER_PORT:-17061}; PARTNER_CC_PORT=${PARTNER_CC_PORT:-17062}; PARTNER_OPS_PORT=${PARTNER_OPS_PORT:-17445}
 CC_PORT=${CC_PORT:-17099}
+PCC_NAME=${PCC_NAME:-originreg}; PCC_PORT=${PCC_PORT:-17098}
 export FABRIC_LOGGING_SPEC=${FABRIC_LOGGING_SPEC:-info}
 
 T0=$(date +%s)
@@ -47,11 +52,15 @@ running() { readlink "/proc/$1/exe" >/dev/null 2>&1; }
 if [[ -f $NET_DIR/pids && -f $NET_DIR/connection.json ]]; then
   all=1 any=0
   while read -r _ pid _; do if running "$pid"; then any=1; else all=0; fi; done <"$NET_DIR/pids"
-  if ((all == 1 && any == 1)); then log "already running ($NET_DIR/connection.json)"; exit 0; fi
+  if ((all == 1 && any == 1)); then
+    grep -q "\"partnerChaincode\": \"$PCC_NAME\"" "$NET_DIR/connection.json" \
+      || die "the network in $NET_DIR runs without the partner chaincode $PCC_NAME (an older up.sh started it); run $HERE/down.sh, then $0"
+    log "already running ($NET_DIR/connection.json)"; exit 0
+  fi
   if ((any == 1)); then die "network in $NET_DIR is partly running; run $HERE/down.sh first"; fi
 fi
 for p in $ORDERER_PORT $ORDERER_ADMIN_PORT $ORDERER_OPS_PORT $CUSTOMS_PORT $CUSTOMS_CC_PORT $CUSTOMS_OPS_PORT \
-         $PARTNER_PORT $PARTNER_CC_PORT $PARTNER_OPS_PORT $CC_PORT; do
+         $PARTNER_PORT $PARTNER_CC_PORT $PARTNER_OPS_PORT $CC_PORT $PCC_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then die "port $p on 127.0.0.1 is already in use"; fi
 done
 case $NET_DIR in /|"$HOME"|"") die "refusing NET_DIR=$NET_DIR";; esac
@@ -83,16 +92,18 @@ else
 fi
 FABRIC_SRC=$(cd "$HERE/build" && GOFLAGS=-mod=readonly go mod download github.com/hyperledger/fabric && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/hyperledger/fabric)
 [[ -f $FABRIC_SRC/sampleconfig/core.yaml ]] || die "fabric sampleconfig not found (FABRIC_SRC=$FABRIC_SRC)"
-log "building the records chaincode"
+log "building the records chaincode and the partner chaincode $PCC_NAME"
+# One go build for both (./chaincode -> bin/chaincode, ./partnercc -> bin/partnercc).
 # The chaincode module replaces ledgergate with ../.. (the schema package), so
 # a change to the root go.mod can leave testnet/fabric/go.mod behind; then
 # build with a scratch copy of go.mod/go.sum (-modfile) instead of failing.
-if ! (cd "$HERE" && GOFLAGS=-mod=readonly go build -o "$NET_DIR/bin/records-cc" ./chaincode) 2>"$NET_DIR/logs/chaincode-build.log"; then
+if ! (cd "$HERE" && GOFLAGS=-mod=readonly go build -o "$NET_DIR/bin/" ./chaincode ./partnercc) 2>"$NET_DIR/logs/chaincode-build.log"; then
   log "testnet/fabric/go.mod is out of date with the root go.mod (run go mod tidy there); building with a scratch copy"
   cp "$HERE/go.mod" "$NET_DIR/cc.go.mod"; cp "$HERE/go.sum" "$NET_DIR/cc.go.sum"
-  (cd "$HERE" && GOFLAGS=-mod=mod go build -modfile="$NET_DIR/cc.go.mod" -o "$NET_DIR/bin/records-cc" ./chaincode) \
+  (cd "$HERE" && GOFLAGS=-mod=mod go build -modfile="$NET_DIR/cc.go.mod" -o "$NET_DIR/bin/" ./chaincode ./partnercc) \
     >>"$NET_DIR/logs/chaincode-build.log" 2>&1 || { cat "$NET_DIR/logs/chaincode-build.log"; die "chaincode build failed"; }
 fi
+mv "$NET_DIR/bin/chaincode" "$NET_DIR/bin/records-cc"; mv "$NET_DIR/bin/partnercc" "$NET_DIR/bin/$PCC_NAME-cc"
 export PATH="$FABRIC_BIN:$PATH"
 
 # ---- 2. crypto material and the channel's genesis block ------------------------
@@ -268,34 +279,47 @@ for o in customs partner; do
     || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "peer0.$o channel join failed"; }
 done
 
-# ---- 4. the records chaincode as a service ---------------------------------------------
-PKG=$NET_DIR/cc-pkg
-printf '{"address": "127.0.0.1:%s", "dial_timeout": "10s", "tls_required": false}\n' "$CC_PORT" >"$PKG/connection.json"
-printf '{"type": "ccaas", "label": "%s_1.0"}\n' "$CC_NAME" >"$PKG/metadata.json"
-tar -C "$PKG" -czf "$PKG/code.tar.gz" connection.json
-tar -C "$PKG" -czf "$PKG/$CC_NAME.tgz" metadata.json code.tar.gz
-for o in customs partner; do
-  (admin_env "$o"; peer lifecycle chaincode install "$PKG/$CC_NAME.tgz") >>"$NET_DIR/logs/peer-cli.log" 2>&1 \
-    || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "chaincode install on peer0.$o failed"; }
-done
-CC_ID=$(peer lifecycle chaincode calculatepackageid "$PKG/$CC_NAME.tgz")
-(export CHAINCODE_ID=$CC_ID CHAINCODE_SERVER_ADDRESS=127.0.0.1:$CC_PORT; start_proc chaincode "$NET_DIR/bin/records-cc")
-wait_port "$CC_PORT" 30 chaincode
+# ---- 4. the chaincodes as services ----------------------------------------------------
+# deploy_cc NAME PROC BINARY PORT POLICY [VAR=VALUE...]: package NAME as a ccaas
+# chaincode served on 127.0.0.1:PORT, install it on both peers, start BINARY as
+# that service (process PROC, with the extra environment), approve it for both
+# orgs and commit it on the channel with the endorsement POLICY.
+deploy_cc() {
+  local name=$1 proc=$2 bin=$3 port=$4 policy=$5 pkg=$NET_DIR/cc-pkg/$1 id o
+  shift 5
+  mkdir -p "$pkg"
+  printf '{"address": "127.0.0.1:%s", "dial_timeout": "10s", "tls_required": false}\n' "$port" >"$pkg/connection.json"
+  printf '{"type": "ccaas", "label": "%s_1.0"}\n' "$name" >"$pkg/metadata.json"
+  tar -C "$pkg" -czf "$pkg/code.tar.gz" connection.json
+  tar -C "$pkg" -czf "$pkg/$name.tgz" metadata.json code.tar.gz
+  for o in customs partner; do
+    (admin_env "$o"; peer lifecycle chaincode install "$pkg/$name.tgz") >>"$NET_DIR/logs/peer-cli.log" 2>&1 \
+      || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "$name: install on peer0.$o failed"; }
+  done
+  id=$(peer lifecycle chaincode calculatepackageid "$pkg/$name.tgz")
+  (export CHAINCODE_ID=$id CHAINCODE_SERVER_ADDRESS=127.0.0.1:$port; for kv in "$@"; do export "${kv?}"; done; start_proc "$proc" "$bin")
+  wait_port "$port" 30 "$proc"
+  for o in customs partner; do
+    (admin_env "$o"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
+       --channelID "$CHANNEL" --name "$name" --version 1.0 --package-id "$id" --sequence 1 --signature-policy "$policy") \
+       >>"$NET_DIR/logs/peer-cli.log" 2>&1 || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "$name: approve ($o) failed"; }
+  done
+  (admin_env customs; peer lifecycle chaincode commit -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
+     --channelID "$CHANNEL" --name "$name" --version 1.0 --sequence 1 --signature-policy "$policy" \
+     --peerAddresses "127.0.0.1:$CUSTOMS_PORT" --tlsRootCertFiles "$(org_dir customs)/peers/peer0.customs.example.com/tls/ca.crt" \
+     --peerAddresses "127.0.0.1:$PARTNER_PORT" --tlsRootCertFiles "$(org_dir partner)/peers/peer0.partner.example.com/tls/ca.crt") \
+     >>"$NET_DIR/logs/peer-cli.log" 2>&1 || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "$name: chaincode commit failed"; }
+}
 POLICY="AND('CustomsMSP.peer','PartnerMSP.peer')"
-for o in customs partner; do
-  (admin_env "$o"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
-     --channelID "$CHANNEL" --name "$CC_NAME" --version 1.0 --package-id "$CC_ID" --sequence 1 --signature-policy "$POLICY") \
-     >>"$NET_DIR/logs/peer-cli.log" 2>&1 || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "approve ($o) failed"; }
-done
-(admin_env customs; peer lifecycle chaincode commit -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
-   --channelID "$CHANNEL" --name "$CC_NAME" --version 1.0 --sequence 1 --signature-policy "$POLICY" \
-   --peerAddresses "127.0.0.1:$CUSTOMS_PORT" --tlsRootCertFiles "$(org_dir customs)/peers/peer0.customs.example.com/tls/ca.crt" \
-   --peerAddresses "127.0.0.1:$PARTNER_PORT" --tlsRootCertFiles "$(org_dir partner)/peers/peer0.partner.example.com/tls/ca.crt") \
-   >>"$NET_DIR/logs/peer-cli.log" 2>&1 || { tail -20 "$NET_DIR/logs/peer-cli.log"; die "chaincode commit failed"; }
-for o in customs partner; do # wait until both peers have the definition committed
-  for _ in $(seq 1 100); do
-    (admin_env "$o"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME") >/dev/null 2>&1 && break
-    sleep 0.2
+PCC_POLICY="OR('PartnerMSP.peer')"
+deploy_cc "$CC_NAME" chaincode "$NET_DIR/bin/records-cc" "$CC_PORT" "$POLICY"
+deploy_cc "$PCC_NAME" partnercc "$NET_DIR/bin/$PCC_NAME-cc" "$PCC_PORT" "$PCC_POLICY" OWNER_MSP=PartnerMSP
+for o in customs partner; do # wait until both peers have both definitions committed
+  for cc in "$CC_NAME" "$PCC_NAME"; do
+    for _ in $(seq 1 100); do
+      (admin_env "$o"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$cc") >/dev/null 2>&1 && break
+      sleep 0.2
+    done
   done
 done
 
@@ -335,6 +359,8 @@ EOF
   "channel": "$CHANNEL",
   "chaincode": "$CC_NAME",
   "endorsementPolicy": "$POLICY",
+  "partnerChaincode": "$PCC_NAME",
+  "partnerEndorsementPolicy": "$PCC_POLICY",
   "ordererEndpoint": "127.0.0.1:$ORDERER_PORT",
   "ordererTLSCACert": "$ORDERER_CA",
   "netDir": "$NET_DIR",

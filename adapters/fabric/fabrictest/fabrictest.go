@@ -1,7 +1,8 @@
 // Package fabrictest gives tests a running Fabric test network: the one
 // testnet/fabric/up.sh brings up (one orderer, a customs and a partner
 // organization with one peer each, TLS, the Gateway service, the records
-// chaincode as a service).
+// chaincode as a service, and a partner's own chaincode, originreg, that
+// the gateway watches).
 //
 // Need reads the network's connection file (LEDGERGATE_FABRIC_CONNECTION,
 // default ~/.cache/ledgergate/fabric/run/connection.json). When the file is
@@ -25,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+
 	"github.com/ledgergate/ledgergate/adapters/fabric"
 	"github.com/ledgergate/ledgergate/internal/testenv"
 )
@@ -42,11 +45,15 @@ type Connection struct {
 	Channel           string `json:"channel"`
 	Chaincode         string `json:"chaincode"`
 	EndorsementPolicy string `json:"endorsementPolicy"`
-	OrdererEndpoint   string `json:"ordererEndpoint"`
-	OrdererTLSCACert  string `json:"ordererTLSCACert"`
-	NetDir            string `json:"netDir"`
-	PIDFile           string `json:"pidFile"`
-	Orgs              []Org  `json:"orgs"`
+	// PartnerChaincode is the partner's own chaincode (originreg,
+	// testnet/fabric/partnercc) on the same channel.
+	PartnerChaincode         string `json:"partnerChaincode"`
+	PartnerEndorsementPolicy string `json:"partnerEndorsementPolicy"`
+	OrdererEndpoint          string `json:"ordererEndpoint"`
+	OrdererTLSCACert         string `json:"ordererTLSCACert"`
+	NetDir                   string `json:"netDir"`
+	PIDFile                  string `json:"pidFile"`
+	Orgs                     []Org  `json:"orgs"`
 }
 
 // Org is one peer organization of the network and a user of it.
@@ -118,6 +125,16 @@ func (c *Connection) Dial(ctx context.Context, org string, opts ...fabric.Option
 	return fabric.Dial(ctx, o.Config(), opts...)
 }
 
+// Connect returns a raw fabric-gateway connection as the org's user (for
+// chaincodes other than the records chaincode); closeFn closes it.
+func (c *Connection) Connect(org string, opts ...client.ConnectOption) (*client.Gateway, func() error, error) {
+	o, ok := c.Org(org)
+	if !ok {
+		return nil, nil, fmt.Errorf("fabrictest: no org %q in the connection file", org)
+	}
+	return fabric.Connect(o.Config(), opts...)
+}
+
 // reachable checks that every peer and the orderer accept connections.
 func (c *Connection) reachable() error {
 	eps := []string{c.OrdererEndpoint}
@@ -149,6 +166,20 @@ func Need(t testing.TB) *Connection {
 	once.Do(func() { net0, netErr = ensure() })
 	testenv.Need(t, "the Fabric test network (testnet/fabric/up.sh)", netErr)
 	return net0
+}
+
+// NeedPartnerChaincode is Need for tests of the partner's own chaincode:
+// it also skips (fails in CI) when the running network was started by an
+// up.sh that did not deploy it.
+func NeedPartnerChaincode(t testing.TB) *Connection {
+	t.Helper()
+	c := Need(t)
+	var err error
+	if c.PartnerChaincode == "" {
+		err = fmt.Errorf("the running network has no partner chaincode (an older up.sh started it): run testnet/fabric/down.sh, then up.sh")
+	}
+	testenv.Need(t, "the Fabric test network's partner chaincode", err)
+	return c
 }
 
 func ensure() (*Connection, error) {

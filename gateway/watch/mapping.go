@@ -1,5 +1,5 @@
 // Package watch watches partners' own ledgers (an Ethereum contract's
-// events, a Factom chain's entries), maps each native event to a
+// events, a Factom chain's entries, a Fabric chaincode's events), maps each native event to a
 // common-schema record with a jq program, and accepts the records like
 // submissions, keeping their native provenance. An event that fails
 // mapping, validation or acceptance becomes a dead-letter item that can be
@@ -32,14 +32,20 @@ type Provenance struct {
 	Source  string `json:"source"`            // the watched source's name
 	Ledger  string `json:"ledger"`            // ethereum, factom, fabric
 	Network string `json:"network,omitempty"` // chain id, network name
-	// Contract and Event (Ethereum), ChainID (Factom).
-	Contract string `json:"contract,omitempty"`
-	Event    string `json:"event,omitempty"`
-	ChainID  string `json:"chainId,omitempty"`
-	// TxID is the transaction hash (Ethereum) or entry hash (Factom).
+	// Contract and Event (Ethereum), ChainID (Factom), Channel,
+	// Chaincode and Event (Fabric: the chaincode event's name).
+	Contract  string `json:"contract,omitempty"`
+	Event     string `json:"event,omitempty"`
+	ChainID   string `json:"chainId,omitempty"`
+	Channel   string `json:"channel,omitempty"`
+	Chaincode string `json:"chaincode,omitempty"`
+	// TxID is the transaction hash (Ethereum), entry hash (Factom) or
+	// transaction id (Fabric).
 	TxID string `json:"txId"`
 	// Block is the block number or directory-block height, BlockHash its
-	// hash or KeyMR; Index the log index or position in the entry block.
+	// hash or KeyMR (Ethereum, Factom); Index the log index or position in
+	// the entry block (Ethereum, Factom; 0 for Fabric, which has one event
+	// per transaction).
 	Block     uint64 `json:"block"`
 	BlockHash string `json:"blockHash,omitempty"`
 	Index     uint64 `json:"index"`
@@ -51,7 +57,8 @@ var ErrMapping = errors.New("mapping failed")
 // Mapping is a compiled jq program from a native payload to records.
 //
 // The program's input is the native payload (the decoded event arguments,
-// or a Factom entry's content and external ids); $meta is the provenance
+// a Factom entry's content and external ids, or a Fabric chaincode
+// event's JSON payload); $meta is the provenance
 // object and $source the source name. It yields one record object per
 // output: zero outputs skip the event on purpose (a filter), several
 // make several records. A record without an id gets a stable one derived

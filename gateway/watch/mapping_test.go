@@ -99,3 +99,71 @@ func TestMappingErrors(t *testing.T) {
 		}
 	}
 }
+
+// originregPayload is an OriginCertified event of the partner chaincode
+// testnet/fabric/partnercc, as the FabricSource decodes it.
+func originregPayload(t *testing.T, fraccion string) any {
+	t.Helper()
+	var p any
+	doc := `{"certNo":"MX-COO-2026-000101","tratado":"T-MEC","exporterRfc":"AMI010514PZ3",
+	 "exportador":"Aguacates de Michoacán S.A. de C.V.","firmante":{"nombre":"María Pérez Ruiz","cargo":"Gerente de Comercio Exterior"},
+	 "goods":[{"fraccion":"` + fraccion + `","descripcion":"Aguacates Hass frescos","criterio":"A","pais":"MX"},
+	          {"fraccion":"08045001","descripcion":"Mangos frescos","criterio":"A","pais":"MX"}],
+	 "periodo":{"desde":"2026-06-01","hasta":"2026-11-30"},"firmadoEn":"2026-06-01T10:00:00-06:00","estado":"VIGENTE"}`
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestMappingOriginreg(t *testing.T) {
+	reg, err := schema.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mustMapping(t, "testdata/originreg.jq")
+	prov := Provenance{Source: "aguacates-origin", Ledger: "fabric", Channel: "customs", Chaincode: "originreg", Event: "OriginCertified", TxID: "ab12", Block: 9}
+	recs, err := m.Apply(reg, originregPayload(t, "08044001"), prov, "ab12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Type != "CertificateOfOrigin" || recs[0].Issuer.ID != "did:web:aguacates-mich.example" {
+		t.Fatalf("records %+v", recs)
+	}
+	var doc struct {
+		Agreement     string `json:"agreement"`
+		BlanketPeriod struct{ From, To string }
+		Goods         []struct {
+			LineNumber int    `json:"lineNumber"`
+			HSCode     string `json:"hsCode"`
+		} `json:"goods"`
+		Certifier struct {
+			Party struct{ TaxID string } `json:"party"`
+		} `json:"certifier"`
+		Extensions map[string]json.RawMessage `json:"extensions"`
+	}
+	if err := json.Unmarshal(recs[0].Canonical, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Agreement != "USMCA" || doc.BlanketPeriod.To != "2026-11-30" || len(doc.Goods) != 2 || doc.Goods[1].LineNumber != 2 ||
+		doc.Goods[0].HSCode != "08044001" || doc.Certifier.Party.TaxID != "AMI010514PZ3" || string(doc.Extensions["mx.aguacates-mich:certNo"]) != `"MX-COO-2026-000101"` {
+		t.Fatalf("mapped %s", recs[0].Canonical)
+	}
+	var pv Provenance
+	if err := json.Unmarshal(doc.Extensions[ProvenanceKey], &pv); err != nil || pv != prov {
+		t.Fatalf("provenance %+v (%v), want %+v", pv, err, prov)
+	}
+	// A dotted tariff fraction fails validation; the fixed mapping takes it.
+	if _, err := m.Apply(reg, originregPayload(t, "0804.40.01"), prov, "ab13"); !errors.Is(err, schema.ErrInvalid) {
+		t.Fatalf("dotted fraction: %v", err)
+	}
+	fixed := mustMapping(t, "testdata/originreg-fixed.jq")
+	if recs, err := fixed.Apply(reg, originregPayload(t, "0804.40.01"), prov, "ab13"); err != nil || len(recs) != 1 {
+		t.Fatalf("fixed mapping: %v %v", recs, err)
+	}
+	// Other events of the chaincode are skipped on purpose.
+	prov.Event = "OriginCancelled"
+	if recs, err := fixed.Apply(reg, map[string]any{"payload": "CANCELADO|MX-COO-2026-000101|x"}, prov, "ab14"); err != nil || len(recs) != 0 {
+		t.Fatalf("cancellation: %v %v", recs, err)
+	}
+}

@@ -94,7 +94,7 @@ func (a *app) configCmd() *cobra.Command {
 			if _, err := auth.New(cfg.Accounts); err != nil {
 				return &exitError{code: exitInvalid, err: err}
 			}
-			fmt.Fprintf(a.stdout, "%s: ok (%d ledgers, %d routes, %d accounts)\n", a.configPath, len(cfg.Ledgers), len(cfg.Routes), len(cfg.Accounts))
+			fmt.Fprintf(a.stdout, "%s: ok (%d ledgers, %d routes, %d accounts, %d sources)\n", a.configPath, len(cfg.Ledgers), len(cfg.Routes), len(cfg.Accounts), len(cfg.Sources))
 			return nil
 		},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/ledgergate/ledgergate/adapters/fabric"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/gateway/api"
 	"github.com/ledgergate/ledgergate/gateway/auth"
@@ -202,6 +203,20 @@ func (g *Gateway) openSource(ctx context.Context, s config.Source) (watch.Source
 		if err != nil {
 			return sc, err
 		}
+	case "fabric":
+		gw, closeFn, err := fabric.Connect(fabric.Config{Endpoint: s.Peer, TLSCACert: s.TLSCACert, ServerName: s.ServerName,
+			MSPID: s.MSPID, CertPath: s.CertFile, KeyPath: s.KeyFile})
+		if err != nil {
+			return sc, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		g.closers = append(g.closers, func() { _ = closeFn() })
+		sc.Source, err = watch.NewFabricSource(gw, watch.FabricConfig{Name: s.Name, Channel: s.Channel, Chaincode: s.Chaincode,
+			Events: s.EventNames(), StartBlock: s.FromBlock})
+		if err != nil {
+			return sc, err
+		}
+	default:
+		return sc, fmt.Errorf("source %s: unknown kind %q", s.Name, s.Kind)
 	}
 	return sc, nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 // Source is a partner's own ledger the gateway watches (docs/watching.md).
 type Source struct {
 	Name string `yaml:"name"`
-	Kind string `yaml:"kind"` // ethereum or factom
+	Kind string `yaml:"kind"` // ethereum, factom or fabric
 	// Partner is the account (role partner) the mapped records belong to:
 	// its routes apply, and the records' issuer must be its issuer
 	// unless AnyIssuer.
@@ -31,8 +32,39 @@ type Source struct {
 	URL        string `yaml:"url"`
 	ChainID    string `yaml:"chainId"`
 	FromHeight uint32 `yaml:"fromHeight"`
-	// Poll is how often the ledger is asked for new events (default 1s).
+	// Poll is how often the ledger is asked for new events (default 1s;
+	// Ethereum and Factom: Fabric pushes its events).
 	Poll time.Duration `yaml:"poll"`
+	// Fabric (kind fabric): a peer's Gateway service and the client
+	// identity that reads the channel's events (as for a fabric ledger;
+	// paths relative to the configuration file), the channel and the
+	// partner's chaincode. Event and Events name the chaincode events to
+	// map (one or several; none: every event of the chaincode); FromBlock
+	// is where an unwatched source starts.
+	Peer       string   `yaml:"peer"`
+	TLSCACert  string   `yaml:"tlsCACert"`
+	ServerName string   `yaml:"serverName"`
+	MSPID      string   `yaml:"mspId"`
+	CertFile   string   `yaml:"certFile"`
+	KeyFile    string   `yaml:"keyFile"`
+	Channel    string   `yaml:"channel"`
+	Chaincode  string   `yaml:"chaincode"`
+	Events     []string `yaml:"events"`
+}
+
+// EventNames returns the Fabric event names the source maps: Event and
+// Events together (empty: every event).
+func (s Source) EventNames() []string {
+	var out []string
+	if s.Event != "" {
+		out = append(out, s.Event)
+	}
+	for _, e := range s.Events {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Events configures live events (docs/events.md).
@@ -76,6 +108,9 @@ func (c *Config) relWatch(rel func(*string)) {
 	for i := range c.Sources {
 		rel(&c.Sources[i].MappingFile)
 		rel(&c.Sources[i].ABI)
+		rel(&c.Sources[i].TLSCACert)
+		rel(&c.Sources[i].CertFile)
+		rel(&c.Sources[i].KeyFile)
 	}
 	for i := range c.Events.Webhooks {
 		rel(&c.Events.Webhooks[i].SecretFile)
@@ -115,8 +150,21 @@ func (c *Config) validateWatch() []error {
 			if s.URL == "" || s.ChainID == "" {
 				errs = append(errs, fmt.Errorf("%s: url and chainId are required", where))
 			}
+		case "fabric":
+			for _, f := range []struct{ field, v string }{{"peer", s.Peer}, {"tlsCACert", s.TLSCACert}, {"mspId", s.MSPID},
+				{"certFile", s.CertFile}, {"keyFile", s.KeyFile}, {"channel", s.Channel}, {"chaincode", s.Chaincode}} {
+				if f.v == "" {
+					errs = append(errs, fmt.Errorf("%s: %s is required for a fabric source", where, f.field))
+				}
+			}
+			if slices.Contains(s.Events, "") {
+				errs = append(errs, fmt.Errorf("%s: events: empty event name", where))
+			}
 		default:
-			errs = append(errs, fmt.Errorf("%s: kind %q: want ethereum or factom", where, s.Kind))
+			errs = append(errs, fmt.Errorf("%s: kind %q: want ethereum, factom or fabric", where, s.Kind))
+		}
+		if s.Kind != "fabric" && len(s.Events) > 0 {
+			errs = append(errs, fmt.Errorf("%s: events (several event names) is for fabric sources; use event", where))
 		}
 	}
 	hooks := map[string]bool{}

@@ -50,8 +50,21 @@ const (
 	Unverifiable Verdict = "unverifiable"
 )
 
-// severity orders verdicts for a record's overall verdict.
-var severity = map[Verdict]int{Consistent: 0, Pending: 1, Unverifiable: 2, Missing: 3, Divergent: 4}
+// severity orders verdicts for a record's overall verdict (unknown
+// verdicts rank with consistent).
+func severity(v Verdict) int {
+	switch v {
+	case Pending:
+		return 1
+	case Unverifiable:
+		return 2
+	case Missing:
+		return 3
+	case Divergent:
+		return 4
+	}
+	return 0
+}
 
 // Version relations of a found digest to the expected one.
 const (
@@ -207,7 +220,7 @@ func (r *Report) add(fs []Finding, keep bool) {
 			r.Ledgers[f.Ledger] = m
 		}
 		m[f.Verdict]++
-		if severity[f.Verdict] > severity[worst] {
+		if severity(f.Verdict) > severity(worst) {
 			worst = f.Verdict
 		}
 		if keep || f.Verdict != Consistent {
@@ -323,6 +336,11 @@ type run struct {
 	down       map[string]*atomic.Int32 // consecutive unavailable reads per ledger
 	maxSeq     int64
 	lowPending int64
+	// Reused by every batch: the findings of all its checks, and each
+	// record's share of them (nothing keeps them past the batch: the
+	// report copies the findings it keeps).
+	findings []Finding
+	results  [][]Finding
 }
 
 func (r *run) byID(ctx context.Context, ids []string) error {
@@ -351,7 +369,23 @@ func (r *run) byID(ctx context.Context, ids []string) error {
 // in order.
 func (r *run) batch(items []Item) error {
 	ctx := context.Background() // checks use their own timeouts; see check
-	results := make([][]Finding, len(items))
+	n := 0
+	for _, it := range items {
+		n += len(it.Deliveries)
+	}
+	if cap(r.findings) < n {
+		r.findings = make([]Finding, n)
+	}
+	if cap(r.results) < len(items) {
+		r.results = make([][]Finding, len(items))
+	}
+	results := r.results[:len(items)]
+	off := 0
+	for i, it := range items {
+		end := off + len(it.Deliveries)
+		results[i] = r.findings[off:off:end] // check appends at most one finding per delivery
+		off = end
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(r.e.cfg.Workers, len(items)) {
@@ -361,7 +395,7 @@ func (r *run) batch(items []Item) error {
 				if i >= len(items) {
 					return
 				}
-				results[i] = r.e.Check(ctx, items[i], r.down)
+				results[i] = r.e.check(ctx, items[i], r.down, results[i])
 			}
 		})
 	}
@@ -472,8 +506,12 @@ const readTimeout = 30 * time.Second
 // deliveries name. down (optional) counts consecutive unavailable reads
 // per ledger name.
 func (e *Engine) Check(ctx context.Context, it Item, down map[string]*atomic.Int32) []Finding {
+	return e.check(ctx, it, down, make([]Finding, 0, len(it.Deliveries)))
+}
+
+// check is Check appending to out.
+func (e *Engine) check(ctx context.Context, it Item, down map[string]*atomic.Int32, out []Finding) []Finding {
 	v := it.Version
-	out := make([]Finding, 0, len(it.Deliveries))
 	// One deadline for the record's reads (a stuck ledger cannot hold a
 	// worker forever).
 	ctx, cancel := context.WithTimeout(ctx, readTimeout*time.Duration(max(1, len(it.Deliveries))))

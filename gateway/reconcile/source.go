@@ -108,29 +108,43 @@ func (m *MemorySource) AddVersion(v store.Version) {
 // Len is the number of records.
 func (m *MemorySource) Len() int { return len(m.items) }
 
-// Scan implements Source.
+// Scan implements Source: batches of 4,096 records. A batch that is one
+// run of the records as added is passed as a view of them, not a copy: fn
+// must not modify it.
 func (m *MemorySource) Scan(ctx context.Context, after int64, fn func([]Item) error) error {
 	const batch = 4096
-	var cur []Item
-	for _, it := range m.items {
-		if it.Version.Seq <= after {
-			continue
+	for i := 0; ; {
+		for i < len(m.items) && m.items[i].Version.Seq <= after {
+			i++
 		}
-		cur = append(cur, it)
+		if i == len(m.items) {
+			return nil
+		}
+		j := i
+		for j < len(m.items) && j-i < batch && m.items[j].Version.Seq > after {
+			j++
+		}
+		var cur []Item
+		if j-i == batch || j == len(m.items) {
+			cur, i = m.items[i:j:j], j
+		} else {
+			// Records to skip follow: collect a batch across them.
+			cur = make([]Item, 0, batch)
+			for ; i < len(m.items) && len(cur) < batch; i++ {
+				if m.items[i].Version.Seq > after {
+					cur = append(cur, m.items[i])
+				}
+			}
+		}
 		if len(cur) == batch {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := fn(cur); err != nil {
-				return err
-			}
-			cur = nil
+		}
+		if err := fn(cur); err != nil {
+			return err
 		}
 	}
-	if len(cur) > 0 {
-		return fn(cur)
-	}
-	return nil
 }
 
 // Item implements Source.

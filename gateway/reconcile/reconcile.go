@@ -513,9 +513,10 @@ func (e *Engine) Check(ctx context.Context, it Item, down map[string]*atomic.Int
 func (e *Engine) check(ctx context.Context, it Item, down map[string]*atomic.Int32, out []Finding) []Finding {
 	v := it.Version
 	// One deadline for the record's reads (a stuck ledger cannot hold a
-	// worker forever).
-	ctx, cancel := context.WithTimeout(ctx, readTimeout*time.Duration(max(1, len(it.Deliveries))))
+	// worker forever); its timer is armed only if a read waits on it.
+	rctx, cancel := withLazyDeadline(ctx, time.Now().Add(readTimeout*time.Duration(max(1, len(it.Deliveries)))))
 	defer cancel()
+	ctx = rctx
 	for _, d := range it.Deliveries {
 		if d.Digest != v.Digest {
 			continue

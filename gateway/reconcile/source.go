@@ -79,14 +79,22 @@ func (s StoreSource) Version(ctx context.Context, id string, digest schema.Diges
 // MemorySource is a Source over records held in memory (benchmarks,
 // recorded gateway state, tests). Add records in acceptance order.
 type MemorySource struct {
-	items    []Item
-	byID     map[string]int
-	versions map[string]store.Version // id + "\\x00" + digest
+	items []Item
+	byID  map[string]int
+	// versions holds the versions added with AddVersion and those a later
+	// Add of the same record made non-current; the current ones are found
+	// through byID.
+	versions map[versionKey]store.Version
+}
+
+type versionKey struct {
+	id     string
+	digest schema.Digest
 }
 
 // NewMemorySource returns an empty MemorySource.
 func NewMemorySource() *MemorySource {
-	return &MemorySource{byID: map[string]int{}, versions: map[string]store.Version{}}
+	return &MemorySource{byID: map[string]int{}, versions: map[versionKey]store.Version{}}
 }
 
 // Add appends the current version of a record; earlier versions may be
@@ -95,14 +103,22 @@ func (m *MemorySource) Add(it Item) {
 	if it.Version.Seq == 0 {
 		it.Version.Seq = int64(len(m.items) + 1)
 	}
+	if i, ok := m.byID[it.Version.RecordID]; ok {
+		// The previous current version stays known (unless AddVersion
+		// gave a later copy of it).
+		old := m.items[i].Version
+		if _, ok := m.versions[versionKey{old.RecordID, old.Digest}]; !ok {
+			m.AddVersion(old)
+		}
+	}
+	delete(m.versions, versionKey{it.Version.RecordID, it.Version.Digest}) // the latest added wins
 	m.byID[it.Version.RecordID] = len(m.items)
 	m.items = append(m.items, it)
-	m.AddVersion(it.Version)
 }
 
 // AddVersion records an accepted (possibly superseded) version.
 func (m *MemorySource) AddVersion(v store.Version) {
-	m.versions[v.RecordID+"\x00"+string(v.Digest)] = v
+	m.versions[versionKey{v.RecordID, v.Digest}] = v
 }
 
 // Len is the number of records.
@@ -158,9 +174,11 @@ func (m *MemorySource) Item(ctx context.Context, id string) (Item, error) {
 
 // Version implements Source.
 func (m *MemorySource) Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error) {
-	v, ok := m.versions[id+"\x00"+string(digest)]
-	if !ok {
-		return store.Version{}, store.ErrNotFound
+	if v, ok := m.versions[versionKey{id, digest}]; ok {
+		return v, nil
 	}
-	return v, nil
+	if i, ok := m.byID[id]; ok && m.items[i].Version.Digest == digest {
+		return m.items[i].Version, nil
+	}
+	return store.Version{}, store.ErrNotFound
 }

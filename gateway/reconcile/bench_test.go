@@ -53,7 +53,7 @@ func recordedState(tb testing.TB, n int) (*reconcile.MemorySource, map[string]ad
 		src.Add(reconcile.Item{Version: v, Deliveries: ds})
 		e := adapters.Entry{RecordID: id, Type: tmpl.Type, Issuer: issuer, Digest: d}
 		fe, re, de := e, e, e
-		fe.Disclosure, fe.Content = adapters.DisclosureFull, canon
+		fe.Disclosure, fe.Content = adapters.DisclosureFull, bytes.Clone(canon) // a recorded ledger holds its own copy
 		re.Disclosure, re.Content = adapters.DisclosureRedacted, redacted
 		de.Disclosure = adapters.DisclosureDigest
 		if i%1000 == 999 {

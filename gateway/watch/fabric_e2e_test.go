@@ -500,7 +500,7 @@ func TestFabricSourceReconnects(t *testing.T) {
 
 	tx1, b1 := p.certify(t, 1, "08044001")
 	src, err := watch.NewFabricSource(gw, watch.FabricConfig{Name: "reconnects", Channel: p.net.Channel, Chaincode: p.net.PartnerChaincode,
-		StartBlock: b1, MaxBackoff: 500 * time.Millisecond})
+		StartBlock: b1, MaxBackoff: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,8 +514,8 @@ func TestFabricSourceReconnects(t *testing.T) {
 		}
 		keys = append(keys, n.Key)
 		if n.Key == tx1 {
-			proxy.cut(true) // down for 2 s, while the partner writes the next certificate
-			time.AfterFunc(2*time.Second, proxy.allow)
+			proxy.cut(true) // down for a second, while the partner writes the next certificate
+			time.AfterFunc(time.Second, proxy.allow)
 			tx2, _ = p.certify(t, 2, "08044001")
 		}
 		if n.Key == tx2 && tx2 != "" {

@@ -25,7 +25,7 @@ func dsn() string {
 
 // isolated creates a fresh schema for one test and returns a DSN that uses
 // it, dropping it afterwards.
-func isolated(t *testing.T) string {
+func isolated(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -57,4 +57,23 @@ func TestStore(t *testing.T) {
 		}
 		return s, open
 	}})
+}
+
+func TestUpgradeFromVersion3(t *testing.T) {
+	d := isolated(t)
+	db, err := sql.Open("pgx", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Upgrade(t, db, postgres.Dialect, func() (store.Store, error) { return postgres.Open(context.Background(), d) })
+}
+
+func BenchmarkAccept(b *testing.B) {
+	s, err := postgres.Open(context.Background(), isolated(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkAccept(b, s)
 }

@@ -37,8 +37,9 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry)
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (time, actor, action, record_id, detail) VALUES (?, ?, ?, ?, ?)`),
-		e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.Detail)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (time, actor, action, record_id, rid, detail)
+		VALUES (?, ?, ?, ?, COALESCE((SELECT rid FROM records WHERE record_id = ?), 0), ?)`),
+		e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
 	return err
 }
 
@@ -47,7 +48,16 @@ func (s *Store) AuditLog(ctx context.Context, recordID string, limit int) ([]sto
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, time, actor, action, record_id, detail FROM audit WHERE (? = '' OR record_id = ?) ORDER BY seq DESC LIMIT ?`), recordID, recordID, limit)
+	query := `SELECT seq, time, actor, action, record_id, detail FROM audit ORDER BY seq DESC LIMIT ?`
+	args := []any{limit}
+	if recordID != "" {
+		// Entries of a stored record carry its rid; one written before
+		// the record was stored has rid 0 and the id only.
+		query = `SELECT seq, time, actor, action, record_id, detail FROM audit
+			WHERE (rid = (SELECT rid FROM records WHERE record_id = ?) OR (rid = 0 AND record_id = ?)) ORDER BY seq DESC LIMIT ?`
+		args = []any{recordID, recordID, limit}
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

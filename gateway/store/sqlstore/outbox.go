@@ -12,6 +12,9 @@ import (
 	"github.com/ledgergate/ledgergate/schema"
 )
 
+// versionSeq selects the seq of version (record id ?, digest ?).
+const versionSeq = `SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`
+
 const deliveryCols = `record_id, digest, ledger, policy, state, attempts, next_at, error, receipt, updated_at`
 
 func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
@@ -37,7 +40,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
 }
 
 func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]store.Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+where+` ORDER BY record_id, digest, ledger`), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+where+` ORDER BY vseq, ledger`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +58,7 @@ func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]st
 
 // Deliveries implements store.Outbox.
 func (s *Store) Deliveries(ctx context.Context, id string, digest schema.Digest) ([]store.Delivery, error) {
-	return s.deliveries(ctx, `record_id = ? AND digest = ?`, id, string(digest))
+	return s.deliveries(ctx, `vseq = (`+versionSeq+`)`, id, string(digest))
 }
 
 // Claim implements store.Outbox.
@@ -68,8 +71,8 @@ func (s *Store) Claim(ctx context.Context, owner string, n int, lease time.Durat
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
-			WHERE (record_id, digest, ledger) IN (
-				SELECT record_id, digest, ledger FROM deliveries
+			WHERE (vseq, ledger) IN (
+				SELECT vseq, ledger FROM deliveries
 				WHERE state IN ('pending', 'submitted', 'committed') AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)
 				ORDER BY next_at LIMIT ? `+s.d.SkipLocked+`)
 			RETURNING `+deliveryCols), owner, now+lease.Nanoseconds(), now, now, n)
@@ -118,7 +121,7 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 		lease = `, lease_owner = NULL, lease_until = NULL`
 	}
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?`+lease+`
-		WHERE record_id = ? AND digest = ? AND ledger = ? AND lease_owner = ? AND lease_until >= ?`),
+		WHERE vseq = (`+versionSeq+`) AND ledger = ? AND lease_owner = ? AND lease_until >= ?`),
 		d.State, d.Attempts, next, d.Error, receipt, now, d.RecordID, string(d.Digest), d.Ledger, owner, now)
 	if err != nil {
 		return err

@@ -14,11 +14,12 @@ import (
 
 const versionCols = `v.seq, v.record_id, v.digest, v.type, v.schema_version, v.issuer, v.partner, v.supersedes, v.canonical, v.issued_at, v.accepted_at`
 
-func scanVersion(row interface{ Scan(...any) error }) (store.Version, error) {
+// scanVersion scans versionCols, after the columns before (if any).
+func scanVersion(row interface{ Scan(...any) error }, before ...any) (store.Version, error) {
 	var v store.Version
 	var digest, supersedes string
 	var issued, accepted int64
-	err := row.Scan(&v.Seq, &v.RecordID, &digest, &v.Type, &v.SchemaVersion, &v.Issuer, &v.Partner, &supersedes, &v.Canonical, &issued, &accepted)
+	err := row.Scan(append(before, &v.Seq, &v.RecordID, &digest, &v.Type, &v.SchemaVersion, &v.Issuer, &v.Partner, &supersedes, &v.Canonical, &issued, &accepted)...)
 	v.Digest, v.Supersedes = schema.Digest(digest), schema.Digest(supersedes)
 	v.IssuedAt, v.AcceptedAt = time.Unix(0, issued).UTC(), time.Unix(0, accepted).UTC()
 	return v, err
@@ -38,7 +39,7 @@ func dedupe(xs []string) []string {
 
 // Version implements store.Records.
 func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT `+versionCols+` FROM versions v WHERE v.record_id = ? AND v.digest = ?`), id, string(digest)))
+	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`), id, string(digest)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("record %s version %s: %w", id, digest, store.ErrNotFound)
 	}
@@ -48,13 +49,14 @@ func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (s
 // Record implements store.Records.
 func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, error) {
 	var d store.RecordDetail
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+versionCols+` FROM versions v WHERE v.record_id = ? ORDER BY v.seq`), id)
+	var headSeq int64
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.head_seq, `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? ORDER BY v.seq`), id)
 	if err != nil {
 		return d, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		v, err := scanVersion(rows)
+		v, err := scanVersion(rows, &headSeq)
 		if err != nil {
 			return d, err
 		}
@@ -66,16 +68,12 @@ func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, erro
 	if len(d.History) == 0 {
 		return d, fmt.Errorf("record %s: %w", id, store.ErrNotFound)
 	}
-	var headSeq int64
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT seq FROM heads WHERE record_id = ?`), id).Scan(&headSeq); err != nil {
-		return d, err
-	}
 	for _, v := range d.History {
 		if v.Seq == headSeq {
 			d.Current = v
 		}
 	}
-	d.Deliveries, err = s.deliveries(ctx, `record_id = ?`, id)
+	d.Deliveries, err = s.deliveries(ctx, `vseq IN (SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ?)`, id)
 	return d, err
 }
 
@@ -120,9 +118,9 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 		add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)
 	}
 	if q.State != "" {
-		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.record_id = v.record_id AND d.digest = v.digest AND d.state = ?)`, q.State)
+		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.vseq = v.seq AND d.state = ?)`, q.State)
 	}
-	query := `SELECT ` + versionCols + ` FROM heads h JOIN versions v ON v.seq = h.seq WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.seq LIMIT ?`
+	query := `SELECT ` + versionCols + ` FROM records h JOIN versions v ON v.seq = h.head_seq WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.seq LIMIT ?`
 	args = append(args, limit+1)
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {

@@ -79,8 +79,12 @@ func (s *Store) Close() error {
 }
 
 // q rewrites ? placeholders for the dialect.
-func (s *Store) q(query string) string {
-	if !s.d.Numbered {
+func (s *Store) q(query string) string { return s.d.Rebind(query) }
+
+// Rebind rewrites the ? placeholders of query for the dialect ($1, $2...
+// where Numbered).
+func (d Dialect) Rebind(query string) string {
+	if !d.Numbered {
 		return query
 	}
 	var b strings.Builder
@@ -99,7 +103,17 @@ func (s *Store) q(query string) string {
 
 // migrate applies the embedded migrations not yet recorded in
 // schema_migrations, each in its own transaction, in version order.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, 0) }
+
+// MigrateTo applies the migrations up to and including version upTo (0:
+// all) to db, without opening a store: for tooling and for tests of
+// upgrades from an older schema.
+func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, upTo int) error {
+	s := &Store{db: db, d: d, now: time.Now}
+	return s.migrateTo(ctx, upTo)
+}
+
+func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlstore: migrations table: %w", err)
 	}
@@ -114,6 +128,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("sqlstore: migration %s: name must start with a number", name)
+		}
+		if upTo > 0 && version > upTo {
+			break
 		}
 		body, _ := migrationsFS.ReadFile(dir + "/" + name)
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {

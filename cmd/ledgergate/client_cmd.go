@@ -102,21 +102,48 @@ func (a *app) printJSON(b []byte) error {
 
 func (a *app) submitCmd() *cobra.Command {
 	var asJSON bool
+	var batchSize int
 	cmd := &cobra.Command{
 		Use:   "submit FILE...|-",
 		Short: "Submit records to a running gateway",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `Submit records to a running gateway. Several files go in batches of up to
+--batch records per request (POST /v1/records:batch); each record still gets its
+own outcome. --batch 1 sends one request per record (POST /v1/records).
+Exit 0 when every record was accepted or already stored, 1 when some were refused.`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := a.client()
 			if err != nil {
 				return err
+			}
+			if batchSize < 1 || batchSize > api.MaxBatchItems {
+				return usageErr("--batch must be between 1 and %d", api.MaxBatchItems)
 			}
 			inputs, err := a.readInputs(args, 16<<20)
 			if err != nil {
 				return err
 			}
 			failed := 0
+			// Inputs that are not JSON at all go alone, so the gateway's
+			// answer names their problem; the rest in batches.
+			var single, batched []input
 			for _, in := range inputs {
+				if len(inputs) > 1 && batchSize > 1 && json.Valid(in.data) {
+					batched = append(batched, in)
+				} else {
+					single = append(single, in)
+				}
+			}
+			for len(batched) > 0 {
+				chunk := batched[:min(batchSize, len(batched))]
+				batched = batched[len(chunk):]
+				n, err := a.submitBatch(c, chunk, asJSON)
+				if err != nil {
+					return err
+				}
+				failed += n
+			}
+			for _, in := range single {
 				code, b, err := c.do("POST", "/v1/records", in.data)
 				if err != nil {
 					var ee *exitError
@@ -135,11 +162,7 @@ func (a *app) submitCmd() *cobra.Command {
 				}
 				var acc api.AcceptedView
 				_ = json.Unmarshal(b, &acc)
-				verb := "accepted"
-				if code == http.StatusOK {
-					verb = "already stored (" + acc.Status + ")"
-				}
-				fmt.Fprintf(a.stdout, "%s: %s %s %s -> %s\n", in.name, verb, acc.ID, acc.Digest, strings.Join(acc.Ledgers, ", "))
+				a.printAccepted(in.name, code == http.StatusOK, acc.Status, acc.ID, string(acc.Digest), acc.Ledgers)
 			}
 			if failed > 0 {
 				return &exitError{code: exitInvalid, err: fmt.Errorf("%d of %d records refused", failed, len(inputs))}
@@ -148,7 +171,52 @@ func (a *app) submitCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the gateway's JSON answers")
+	cmd.Flags().IntVar(&batchSize, "batch", 500, "records per request when submitting several files (1: one request each)")
 	return cmd
+}
+
+func (a *app) printAccepted(name string, existing bool, status, id, digest string, ledgers []string) {
+	verb := "accepted"
+	if existing {
+		verb = "already stored (" + status + ")"
+	}
+	fmt.Fprintf(a.stdout, "%s: %s %s %s -> %s\n", name, verb, id, digest, strings.Join(ledgers, ", "))
+}
+
+// submitBatch sends inputs as one batch and prints each one's outcome;
+// it returns how many were refused.
+func (a *app) submitBatch(c *client, inputs []input, asJSON bool) (int, error) {
+	body := []byte{'['}
+	for i, in := range inputs {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, in.data...)
+	}
+	body = append(body, ']')
+	_, b, err := c.do("POST", "/v1/records:batch", body)
+	if err != nil {
+		return 0, err // the whole batch was refused: a usage or server problem
+	}
+	var view api.BatchView
+	if err := json.Unmarshal(b, &view); err != nil || len(view.Results) != len(inputs) {
+		return 0, &exitError{code: exitUsage, err: fmt.Errorf("gateway answered the batch with %d results for %d records (%v)", len(view.Results), len(inputs), err)}
+	}
+	if asJSON {
+		if err := a.printJSON(b); err != nil {
+			return 0, err
+		}
+		return view.Rejected, nil
+	}
+	for i, res := range view.Results {
+		name := inputs[i].name
+		if res.Problem != nil {
+			fmt.Fprintf(a.stderr, "%s: %v\n", name, problemError(*res.Problem))
+			continue
+		}
+		a.printAccepted(name, res.Existing, res.Status, res.ID, string(res.Digest), res.Ledgers)
+	}
+	return view.Rejected, nil
 }
 
 func (a *app) getCmd() *cobra.Command {

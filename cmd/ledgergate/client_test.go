@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
@@ -70,6 +71,21 @@ func TestClientCommands(t *testing.T) {
 	code, _, errOut = as(partnerKey, "submit", badPath, otherPath)
 	if code != 1 || !strings.Contains(errOut, "/sensorType") || !strings.Contains(errOut, "[sensor.type]") || !strings.Contains(errOut, "403 Forbidden issuer") {
 		t.Fatalf("bad submissions: %d\n%s", code, errOut)
+	}
+	// Several files go as batches; each keeps its own outcome, and an input
+	// that is not JSON at all is sent alone.
+	var more []string
+	for i := range 3 {
+		more = append(more, writeFile(t, dir, fmt.Sprintf("more-%d.json", i), strings.Replace(string(good), "394a5b6c7d02", fmt.Sprintf("394a5b6c7e%02d", i), 1)))
+	}
+	garbage := writeFile(t, dir, "garbage.json", "not json")
+	code, out, errOut = as(partnerKey, append([]string{"submit", "--batch", "2", badPath, garbage}, more...)...)
+	if code != 1 || strings.Count(out, ": accepted urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7e0") != 3 ||
+		!strings.Contains(errOut, "bad.json: 422") || !strings.Contains(errOut, "garbage.json: 400 Malformed JSON") {
+		t.Fatalf("batched submissions: %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := as(partnerKey, "submit", "--batch", "0", goodPath); code != 2 || !strings.Contains(errOut, "--batch") {
+		t.Fatalf("--batch 0: %d %s", code, errOut)
 	}
 	code, out, _ = as(officerKey, "get", "urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02")
 	if code != 0 || !strings.Contains(out, "SensorReading") || !strings.Contains(out, "archive") || !strings.Contains(out, "(current)") {

@@ -2,31 +2,19 @@ package server_test
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/events"
 	"github.com/ledgergate/ledgergate/gateway/routing"
-	"github.com/ledgergate/ledgergate/gateway/server"
 	"github.com/ledgergate/ledgergate/internal/config"
 	"github.com/ledgergate/ledgergate/schema"
 )
-
-type streamEvent struct {
-	Type       string `json:"type"`
-	Sequence   string `json:"sequence"`
-	RecordType string `json:"recordtype"`
-	Ledger     string `json:"ledger"`
-	Subject    string `json:"subject"`
-}
 
 // TestRecordLifecycleEventsOverWebsocket follows one record through a
 // running gateway on /v1/stream: accepted, then each ledger's submitted
@@ -43,15 +31,7 @@ func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
 		Accounts: []auth.Account{{ID: "ops", Role: auth.RoleAdmin, APIKeyHashes: []string{hash}}},
 		Log:      config.Log{Level: "error"},
 	}
-	g, err := server.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	<-g.Started()
+	g := runGateway(t, cfg)
 
 	dial := func(query string) *websocket.Conn {
 		h := http.Header{"Authorization": {"Bearer " + key}}
@@ -60,22 +40,6 @@ func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
 			t.Fatal(err)
 		}
 		return c
-	}
-	read := func(c *websocket.Conn, n int) []streamEvent {
-		var out []streamEvent
-		for len(out) < n {
-			_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
-			_, msg, err := c.ReadMessage()
-			if err != nil {
-				t.Fatalf("after %d events: %v", len(out), err)
-			}
-			var ev streamEvent
-			if err := json.Unmarshal(msg, &ev); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, ev)
-		}
-		return out
 	}
 	c := dial("")
 	defer c.Close()
@@ -91,7 +55,7 @@ func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
 	res.Body.Close()
 
 	// accepted + (submitted, confirmed) for each of the two ledgers.
-	evs := read(c, 5)
+	evs := readEvents(t, c, 5)
 	count := map[string]int{}
 	var last uint64
 	for i, ev := range evs {
@@ -117,7 +81,7 @@ func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
 	// Reconnect after the first event: the other four come again, in order.
 	c2 := dial("&after=" + evs[0].Sequence)
 	defer c2.Close()
-	again := read(c2, 4)
+	again := readEvents(t, c2, 4)
 	for i := range again {
 		if again[i].Sequence != evs[i+1].Sequence || again[i].Type != evs[i+1].Type {
 			t.Fatalf("resumed event %d = %+v, want %+v", i, again[i], evs[i+1])

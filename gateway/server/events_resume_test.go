@@ -59,16 +59,7 @@ func eventsGateway(t testing.TB, hash string, ev config.Events) *server.Gateway 
 		Events:   ev,
 		Log:      config.Log{Level: "error"},
 	}
-	g, err := server.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	<-g.Started()
-	return g
+	return runGateway(t, cfg)
 }
 
 func dialEvents(t testing.TB, g *server.Gateway, key, query string) *websocket.Conn {
@@ -96,12 +87,15 @@ func publishOn(t testing.TB, g *server.Gateway, prefix string, n int) {
 	}
 }
 
+// wsEvent is a CloudEvent as /v1/stream sends it.
 type wsEvent struct {
-	Type     string          `json:"type"`
-	Subject  string          `json:"subject"`
-	Sequence string          `json:"sequence"`
-	Data     json.RawMessage `json:"data"`
-	seq      uint64
+	Type       string          `json:"type"`
+	Subject    string          `json:"subject"`
+	Sequence   string          `json:"sequence"`
+	RecordType string          `json:"recordtype"`
+	Ledger     string          `json:"ledger"`
+	Data       json.RawMessage `json:"data"`
+	seq        uint64
 }
 
 func readEvents(t testing.TB, c *websocket.Conn, n int) []wsEvent {

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -53,15 +52,7 @@ func TestConfiguredLedgers(t *testing.T) {
 		Accounts: []auth.Account{{ID: "ops", Role: auth.RoleAdmin, APIKeyHashes: []string{hash}}},
 		Log:      config.Log{Level: "error"},
 	}
-	g, err := server.New(context.Background(), cfg, server.WithGetenv(func(k string) string { return env[k] }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	<-g.Started()
+	g := runGateway(t, cfg, server.WithGetenv(func(k string) string { return env[k] }))
 
 	body, _ := schema.ExampleOf(schema.TypeSensorReading, "minimal")
 	call := func(method, path string, b []byte, into any) int {

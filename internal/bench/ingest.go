@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -223,10 +225,56 @@ func mustJSON(v any) []byte {
 func openStore(ctx context.Context, o Options, name string) (store.Store, error) {
 	switch o.Store {
 	case "postgres":
-		return postgres.Open(ctx, o.DSN)
+		return openPostgres(ctx, o.DSN, name)
 	default:
 		return sqlite.Open(ctx, filepath.Join(o.Dir, name+".db"))
 	}
+}
+
+// openPostgres opens a store in a fresh schema of the database, dropped
+// again when the store is closed, so each run starts empty and leaves the
+// database as it found it.
+func openPostgres(ctx context.Context, dsn, name string) (store.Store, error) {
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	schemaName := "ledgergate_bench_" + name + "_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schemaName); err != nil {
+		admin.Close()
+		return nil, fmt.Errorf("bench: create schema: %w", err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		admin.Close()
+		return nil, fmt.Errorf("bench: dsn: %w", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schemaName)
+	u.RawQuery = q.Encode()
+	st, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		_, _ = admin.ExecContext(ctx, "DROP SCHEMA "+schemaName+" CASCADE")
+		admin.Close()
+		return nil, err
+	}
+	return &dropOnClose{Store: st, drop: func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schemaName + " CASCADE")
+		admin.Close()
+	}}, nil
+}
+
+type dropOnClose struct {
+	store.Store
+	drop func()
+}
+
+func (d *dropOnClose) Close() error {
+	err := d.Store.Close()
+	d.drop()
+	return err
 }
 
 // throughput runs fn from n goroutines for d.

@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/reconcile"
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -198,4 +201,55 @@ func BenchmarkReconcile(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkStoreSourceScan reads the gateway's side of a reconciliation
+// from a SQLite store of 20,000 records with two deliveries each: with
+// the store's one-query-per-page delivery read, and with one query per
+// record (a store without store.VersionDeliveries). ns/op is per record.
+func BenchmarkStoreSourceScan(b *testing.B) {
+	const n = 20000
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "scan.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range 64 {
+		wg.Go(func() {
+			for i := next.Add(1); i <= n; i = next.Add(1) {
+				v := sensor(b, fmt.Sprintf("urn:uuid:00000000-0000-4000-8000-%012d", i), "1420", "")
+				sv := store.Version{RecordID: v.ID, Digest: v.Digest, Type: v.Type, SchemaVersion: v.SchemaVersion, Issuer: v.Issuer.ID, Partner: "p", Canonical: v.Canonical}
+				if _, err := st.Accept(ctx, sv, []store.NewDelivery{{Ledger: "a"}, {Ledger: "b"}}, store.AuditEntry{}); err != nil {
+					panic(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, c := range []struct {
+		name string
+		st   store.Store
+	}{{"page-query", st}, {"per-record", struct{ store.Store }{st}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				seen := 0
+				err := reconcile.StoreSource{Store: c.st}.Scan(ctx, 0, func(items []reconcile.Item) error {
+					for _, it := range items {
+						if len(it.Deliveries) != 2 {
+							return fmt.Errorf("record %s: %d deliveries", it.Version.RecordID, len(it.Deliveries))
+						}
+					}
+					seen += len(items)
+					return nil
+				})
+				if err != nil || seen != n {
+					b.Fatalf("scan: %v, %d records", err, seen)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
+		})
+	}
 }

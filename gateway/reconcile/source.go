@@ -2,13 +2,17 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
-// StoreSource reads the gateway's side from its store.
+// StoreSource reads the gateway's side from its store: pages of current
+// versions with their deliveries, read for a whole page at once when the
+// store implements store.VersionDeliveries (both built-in stores do), one
+// query per record otherwise.
 type StoreSource struct {
 	Store store.Store
 	// Concurrency of the per-record delivery lookups (default 8).
@@ -28,23 +32,9 @@ func (s StoreSource) Scan(ctx context.Context, after int64, fn func([]Item) erro
 		if len(p.Items) == 0 {
 			return nil
 		}
-		items := make([]Item, len(p.Items))
-		errs := make([]error, len(p.Items))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, max(s.Concurrency, 8))
-		for i, v := range p.Items {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				ds, err := s.Store.Deliveries(ctx, v.RecordID, v.Digest)
-				items[i], errs[i] = Item{Version: v, Deliveries: ds}, err
-			})
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return err
-			}
+		items, err := s.withDeliveries(ctx, p.Items)
+		if err != nil {
+			return err
 		}
 		if err := fn(items); err != nil {
 			return err
@@ -54,6 +44,38 @@ func (s StoreSource) Scan(ctx context.Context, after int64, fn func([]Item) erro
 		}
 		after = p.Next
 	}
+}
+
+// withDeliveries pairs each version with its deliveries.
+func (s StoreSource) withDeliveries(ctx context.Context, vs []store.Version) ([]Item, error) {
+	items := make([]Item, len(vs))
+	if vd, ok := s.Store.(store.VersionDeliveries); ok {
+		seqs := make([]int64, len(vs))
+		for i, v := range vs {
+			seqs[i] = v.Seq
+		}
+		byVersion, err := vd.DeliveriesOfVersions(ctx, seqs)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vs {
+			items[i] = Item{Version: v, Deliveries: byVersion[v.Seq]}
+		}
+		return items, nil
+	}
+	errs := make([]error, len(vs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(s.Concurrency, 8))
+	for i, v := range vs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			ds, err := s.Store.Deliveries(ctx, v.RecordID, v.Digest)
+			items[i], errs[i] = Item{Version: v, Deliveries: ds}, err
+		})
+	}
+	wg.Wait()
+	return items, errors.Join(errs...)
 }
 
 // Item implements Source.

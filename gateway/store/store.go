@@ -157,6 +157,15 @@ type Outbox interface {
 	Counts(ctx context.Context) (map[string]int, error)
 }
 
+// VersionDeliveries is implemented by stores that read the deliveries of
+// many versions in one query (reconciliation scans whole stores).
+type VersionDeliveries interface {
+	// DeliveriesOfVersions returns the deliveries of the versions with
+	// these sequence numbers, keyed by sequence number; a version without
+	// deliveries has no key.
+	DeliveriesOfVersions(ctx context.Context, seqs []int64) (map[int64][]Delivery, error)
+}
+
 // Checkpoints stores watcher positions.
 type Checkpoints interface {
 	Checkpoint(ctx context.Context, source string) (adapters.Checkpoint, error) // "" when none

@@ -17,12 +17,13 @@ const versionSeq = `SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid
 
 const deliveryCols = `record_id, digest, ledger, policy, state, attempts, next_at, error, receipt, updated_at`
 
-func scanDelivery(row interface{ Scan(...any) error }) (store.Delivery, error) {
+// scanDelivery scans deliveryCols, after the columns before (if any).
+func scanDelivery(row interface{ Scan(...any) error }, before ...any) (store.Delivery, error) {
 	var d store.Delivery
 	var digest, policy string
 	var receipt sql.NullString
 	var next, updated int64
-	if err := row.Scan(&d.RecordID, &digest, &d.Ledger, &policy, &d.State, &d.Attempts, &next, &d.Error, &receipt, &updated); err != nil {
+	if err := row.Scan(append(before, &d.RecordID, &digest, &d.Ledger, &policy, &d.State, &d.Attempts, &next, &d.Error, &receipt, &updated)...); err != nil {
 		return d, err
 	}
 	d.Digest = schema.Digest(digest)
@@ -59,6 +60,39 @@ func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]st
 // Deliveries implements store.Outbox.
 func (s *Store) Deliveries(ctx context.Context, id string, digest schema.Digest) ([]store.Delivery, error) {
 	return s.deliveries(ctx, `vseq = (`+versionSeq+`)`, id, string(digest))
+}
+
+var _ store.VersionDeliveries = (*Store)(nil)
+
+// DeliveriesOfVersions implements store.VersionDeliveries: one query per
+// few thousand versions, on the deliveries' primary key.
+func (s *Store) DeliveriesOfVersions(ctx context.Context, seqs []int64) (map[int64][]store.Delivery, error) {
+	out := make(map[int64][]store.Delivery, len(seqs))
+	for start := 0; start < len(seqs); start += maxParams {
+		chunk := seqs[start:min(start+maxParams, len(seqs))]
+		args := make([]any, len(chunk))
+		for i, seq := range chunk {
+			args[i] = seq
+		}
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT vseq, `+deliveryCols+` FROM deliveries WHERE vseq IN (`+placeholders(len(chunk), 1)+`) ORDER BY vseq, ledger`), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var seq int64
+			d, err := scanDelivery(rows, &seq)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[seq] = append(out[seq], d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Claim implements store.Outbox.

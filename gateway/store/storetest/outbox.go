@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -217,5 +218,47 @@ func auditLog(t *testing.T, s store.Store) {
 	log, err := s.AuditLog(ctx, id, 10)
 	if err != nil || len(log) != 2 || log[0].Action != "delivery.confirmed" || log[1].Action != "delivery.submitted" || log[0].Time.IsZero() {
 		t.Fatalf("AuditLog = %+v, %v (want newest first)", log, err)
+	}
+}
+
+// versionDeliveries: a store that reads the deliveries of many versions
+// at once answers as Deliveries does for each.
+func versionDeliveries(t *testing.T, s store.Store) {
+	vd, ok := s.(store.VersionDeliveries)
+	if !ok {
+		t.Skip("the store does not implement store.VersionDeliveries")
+	}
+	ctx := context.Background()
+	a1 := version(1, "")
+	r1, err := s.Accept(ctx, a1, deliveries("eth", "factom"), audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := s.Accept(ctx, versionOf(a1.RecordID, 2, a1.Digest), deliveries("eth"), audit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3, err := s.Accept(ctx, version(3, ""), nil, audit()) // no deliveries
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := vd.DeliveriesOfVersions(ctx, []int64{r1.Version.Seq, r2.Version.Seq, r3.Version.Seq, r3.Version.Seq + 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || len(got[r3.Version.Seq]) != 0 {
+		t.Fatalf("deliveries of versions: %+v", got)
+	}
+	for _, r := range []store.AcceptResult{r1, r2} {
+		want, err := s.Deliveries(ctx, r.Version.RecordID, r.Version.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[r.Version.Seq], want) {
+			t.Fatalf("version %d: got %+v, Deliveries says %+v", r.Version.Seq, got[r.Version.Seq], want)
+		}
+	}
+	if len(got[r1.Version.Seq]) != 2 || got[r1.Version.Seq][0].Ledger != "eth" || got[r2.Version.Seq][0].Digest != r2.Version.Digest {
+		t.Fatalf("deliveries of versions: %+v", got)
 	}
 }

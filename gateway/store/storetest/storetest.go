@@ -37,6 +37,7 @@ func Run(t *testing.T, h Harness) {
 		"DeadLetters":       deadLetters,
 		"Leases":            leases,
 		"Discrepancies":     discrepancies,
+		"VersionDeliveries": versionDeliveries,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

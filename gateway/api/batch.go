@@ -141,12 +141,16 @@ func (s *Server) readBatch(w http.ResponseWriter, r *http.Request) ([][]byte, []
 	switch ct {
 	case "application/json", "":
 		var raw []json.RawMessage
-		if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+		dec := json.NewDecoder(r.Body)
+		if err := dec.Decode(&raw); err != nil {
 			s.batchBodyError(w, r, err, "the body must be a JSON array of records")
 			return nil, nil, false
 		}
-		if _, err := io.Copy(io.Discard, r.Body); err != nil {
-			s.bodyError(w, r, err)
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			if err == nil {
+				err = errors.New("unexpected data after the array")
+			}
+			s.batchBodyError(w, r, err, "the body must be one JSON array of records")
 			return nil, nil, false
 		}
 		if !s.batchSize(w, r, len(raw)) {

@@ -131,6 +131,7 @@ func TestBatchRefusals(t *testing.T) {
 		{"anonymous", "", "application/json", batchOf(sensor(t)), 401, "unauthenticated"},
 		{"not an array", partnerA, "application/json", sensor(t), 400, "malformed"},
 		{"broken JSON", partnerA, "application/json", []byte(`[{"id":`), 400, "malformed"},
+		{"data after the array", partnerA, "application/json", append(batchOf(sensor(t)), " {}"...), 400, "malformed"},
 		{"empty", partnerA, "application/json", []byte(`[]`), 400, "empty-batch"},
 		{"too many", partnerA, "application/json", batchOf(tooMany...), 413, "too-large"},
 		{"media type", partnerA, "text/csv", []byte("a,b"), 415, "unsupported-media-type"},

@@ -108,6 +108,7 @@ var parsers = sync.Pool{New: func() any { return new(parser) }}
 // output or any parsed value.
 func (p *parser) release() {
 	clear(p.members[:cap(p.members)])
+	clear(p.path[:cap(p.path)]) // keys are substrings of the input
 	*p = parser{members: p.members[:0], path: p.path[:0], scratch: p.scratch[:0]}
 	parsers.Put(p)
 }

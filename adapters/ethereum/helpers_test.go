@@ -45,18 +45,6 @@ func (m maker) make() *schema.Record {
 	return m.validate(doc)
 }
 
-// next returns a new version of rec superseding it.
-func (m maker) next(rec *schema.Record, value string) *schema.Record {
-	m.t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal(rec.Canonical, &doc); err != nil {
-		m.t.Fatal(err)
-	}
-	doc["value"] = value
-	doc["supersedes"] = string(rec.Digest)
-	return m.validate(doc)
-}
-
 func (m maker) validate(doc map[string]any) *schema.Record {
 	m.t.Helper()
 	b, err := json.Marshal(doc)

@@ -59,7 +59,7 @@ func TestCheckCatchesTampering(t *testing.T) {
 			var compact bytes.Buffer
 			_ = json.Compact(&compact, v.Receipts[1].Answer)
 			i := strings.Index(compact.String(), `"top":"`) + len(`"top":"`)
-			b := []byte(compact.String())
+			b := compact.Bytes()
 			b[i] ^= 1 // another hex digit
 			v.Receipts[1].Answer = b
 		},

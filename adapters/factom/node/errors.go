@@ -14,17 +14,11 @@ func errInvalidAddress() *protocol.RPCError     { return errInvalidParamsData("I
 func errInvalidEntry() *protocol.RPCError       { return errInvalidParamsData("Invalid Entry") }
 func errInvalidCommitChain() *protocol.RPCError { return errInvalidParamsData("Invalid Commit Chain") }
 func errInvalidCommitEntry() *protocol.RPCError { return errInvalidParamsData("Invalid Commit Entry") }
-func errUnableToDecodeTx() *protocol.RPCError {
-	return errInvalidParamsData("Unable to decode the transaction")
-}
 func errMethodNotFound() *protocol.RPCError {
 	return protocol.NewRPCError(protocol.CodeMethodNotFound, "Method not found", nil)
 }
 func errInvalidRequest() *protocol.RPCError {
 	return protocol.NewRPCError(protocol.CodeInvalidRequest, "Invalid Request", nil)
-}
-func errParse() *protocol.RPCError {
-	return protocol.NewRPCError(protocol.CodeParseError, "Parse error", nil)
 }
 func errInternal(data string) *protocol.RPCError {
 	var d any

@@ -24,20 +24,22 @@ type Harness struct {
 // Run runs the suite.
 func Run(t *testing.T, h Harness) {
 	tests := map[string]func(*testing.T, store.Store){
-		"AcceptAndRead":     acceptAndRead,
-		"Idempotent":        idempotent,
-		"Versions":          versions,
-		"ConcurrentAccept":  concurrentAccept,
-		"ListFilters":       listFilters,
-		"ListPagination":    listPagination,
-		"OutboxLeases":      outboxLeases,
-		"OutboxConcurrency": outboxConcurrency,
-		"Checkpoints":       checkpoints,
-		"AuditLog":          auditLog,
-		"DeadLetters":       deadLetters,
-		"Leases":            leases,
-		"Discrepancies":     discrepancies,
-		"VersionDeliveries": versionDeliveries,
+		"AcceptAndRead":        acceptAndRead,
+		"Idempotent":           idempotent,
+		"Versions":             versions,
+		"ConcurrentAccept":     concurrentAccept,
+		"ListFilters":          listFilters,
+		"ListPagination":       listPagination,
+		"OutboxLeases":         outboxLeases,
+		"OutboxConcurrency":    outboxConcurrency,
+		"Checkpoints":          checkpoints,
+		"AuditLog":             auditLog,
+		"DeadLetters":          deadLetters,
+		"Leases":               leases,
+		"Discrepancies":        discrepancies,
+		"VersionDeliveries":    versionDeliveries,
+		"ListRejectsBadFilter": listRejectsBadFilter,
+		"LargeBatch":           largeBatch,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

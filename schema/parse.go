@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -48,6 +47,7 @@ type parser struct {
 	canon     []byte   // canonical form written so far
 	members   []member // members of the objects being parsed, innermost last
 	scratch   []byte   // for reordering an object's canonical members
+	order     []int32  // for sorting an object's members
 }
 
 // member is one object member being parsed; in canonical mode
@@ -109,7 +109,7 @@ var parsers = sync.Pool{New: func() any { return new(parser) }}
 func (p *parser) release() {
 	clear(p.members[:cap(p.members)])
 	clear(p.path[:cap(p.path)]) // keys are substrings of the input
-	*p = parser{members: p.members[:0], path: p.path[:0], scratch: p.scratch[:0]}
+	*p = parser{members: p.members[:0], path: p.path[:0], scratch: p.scratch[:0], order: p.order[:0]}
 	parsers.Put(p)
 }
 
@@ -351,23 +351,42 @@ func (p *parser) orderMembers(ms []member) {
 	if sorted {
 		return
 	}
+	// Sort positions, not the members: moving small integers needs no
+	// write barriers, and the members' order does not matter to the map.
+	order := p.order[:0]
+	for i := range ms {
+		order = append(order, int32(i))
+	}
+	after := func(a, b int32) bool { return compareUTF16(ms[a].key, ms[b].key) > 0 }
+	if ascii {
+		// Byte order is UTF-16 order for these keys.
+		after = func(a, b int32) bool { return ms[a].key > ms[b].key }
+	}
+	if len(order) <= 16 {
+		for i := 1; i < len(order); i++ {
+			for j := i; j > 0 && after(order[j-1], order[j]); j-- {
+				order[j-1], order[j] = order[j], order[j-1]
+			}
+		}
+	} else {
+		slices.SortFunc(order, func(a, b int32) int {
+			if after(a, b) {
+				return 1
+			}
+			return -1 // keys are distinct (duplicates are refused)
+		})
+	}
+	p.order = order
 	start := ms[0].start
 	region := p.canon[start:]
 	p.scratch = append(p.scratch[:0], region...)
-	if ascii {
-		// Byte order is UTF-16 order for these keys.
-		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
-	} else {
-		slices.SortFunc(ms, func(a, b member) int { return compareUTF16(a.key, b.key) })
-	}
 	out := region[:0]
-	for i, m := range ms {
-		if i > 0 {
+	for k, i := range order {
+		if k > 0 {
 			out = append(out, ',')
 		}
-		out = append(out, p.scratch[m.start-start:m.end-start]...)
+		out = append(out, p.scratch[ms[i].start-start:ms[i].end-start]...)
 	}
-	// Positions are no longer needed: the object is complete.
 }
 
 func (p *parser) array(depth int) (any, error) {

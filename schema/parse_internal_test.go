@@ -2,8 +2,13 @@ package schema
 
 import (
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/gowebpki/jcs"
 )
 
 // TestSpecialInWord checks the eight-bytes-at-a-time scan against the
@@ -55,6 +60,38 @@ func TestParseCanonicalMembers(t *testing.T) {
 		}
 		if string(got) != want {
 			t.Errorf("%s:\ngot  %s\nwant %s", in, got, want)
+		}
+	}
+}
+
+// TestParseCanonicalLargeObjects: objects beyond the insertion-sort size,
+// with ASCII and non-ASCII keys, in the order gowebpki/jcs gives.
+func TestParseCanonicalLargeObjects(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	keys := []string{"a", "b", "B", "é", "😀", "\uffff", "\u20ac", "z0", "z", "aa", "a\u0000"}
+	for n := range 40 {
+		var b strings.Builder
+		b.WriteString("{")
+		perm := r.Perm(n)
+		for i, k := range perm {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			key := fmt.Sprintf("%s%d", keys[k%len(keys)], k)
+			kb, _ := json.Marshal(key)
+			fmt.Fprintf(&b, "%s:%d", kb, k)
+		}
+		b.WriteString("}")
+		_, got, err := parseCanonical([]byte(b.String()), DefaultMaxDepth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := jcs.Transform([]byte(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("%d members:\ngot  %s\nwant %s", n, got, want)
 		}
 	}
 }

@@ -44,6 +44,10 @@ type Matcher struct {
 	matchNow   []bool
 	matchAtEnd []bool
 	start      uint16
+	// emptyMatch: the empty string matches. It is the one input that ends
+	// at the beginning, where ^ holds too ("$^" matches it), which the
+	// states' matchAtEnd (evaluated past the beginning) do not cover.
+	emptyMatch bool
 }
 
 // compiled caches matchers by pattern: schemas repeat the envelope's
@@ -62,7 +66,7 @@ func Compile(expr string) (*Matcher, error) {
 	}
 	m := &Matcher{re: re}
 	if b, ok := build(expr); ok {
-		m.trans, m.matchNow, m.matchAtEnd, m.start = b.trans, b.matchNow, b.matchAtEnd, b.start
+		m.trans, m.matchNow, m.matchAtEnd, m.start, m.emptyMatch = b.trans, b.matchNow, b.matchAtEnd, b.start, b.emptyMatch
 	}
 	actual, _ := compiled.LoadOrStore(expr, m)
 	return actual.(*Matcher), nil
@@ -89,6 +93,9 @@ func (m *Matcher) Automaton() bool { return m.trans != nil }
 func (m *Matcher) MatchString(s string) bool {
 	if m.trans == nil {
 		return m.re.MatchString(s)
+	}
+	if s == "" {
+		return m.emptyMatch
 	}
 	st := m.start
 	if m.matchNow[st] {
@@ -118,6 +125,7 @@ type builder struct {
 	matchNow   []bool
 	matchAtEnd []bool
 	start      uint16
+	emptyMatch bool
 	index      map[string]uint16
 	sets       [][]uint32
 	seen       []bool // scratch for follow
@@ -152,6 +160,11 @@ func build(expr string) (*builder, bool) {
 	b.add(nil) // state 0: dead
 	startSet := b.closure([]uint32{uint32(prog.Start)}, true)
 	b.start = b.add(startSet)
+	for _, pc := range b.follow([]uint32{uint32(prog.Start)}, true, true) {
+		if prog.Inst[pc].Op == syntax.InstMatch {
+			b.emptyMatch = true
+		}
+	}
 	// The unanchored search starts a thread at every position.
 	var restart []uint32
 	if !b.anchored {

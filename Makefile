@@ -17,8 +17,11 @@ bench:
 
 # Short fuzzing session of every fuzz target (FUZZTIME=30s per target).
 FUZZTIME ?= 30s
+FUZZ_TARGETS = ./schema:FuzzValidate ./schema:FuzzCanonicalize ./schema:FuzzCanonicalMatchesReference \
+	./schema:FuzzFastMatchesGeneral ./schema/internal/bytedfa:FuzzMatchesRegexp ./adapters/factom/protocol:FuzzEntry
 fuzz:
-	for f in FuzzValidate FuzzCanonicalize; do $(GO) test ./schema -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; done
+	for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; f=$${t##*:}; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; done
 
 generate:
 	$(GO) generate ./...

@@ -18,6 +18,7 @@ var Dialect = sqlstore.Dialect{
 	Name:       "postgres",
 	Numbered:   true,
 	SkipLocked: "FOR UPDATE SKIP LOCKED",
+	Unnest:     true,
 	Retryable: func(err error) bool {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {

@@ -29,6 +29,9 @@ type Dialect struct {
 	// SkipLocked is appended to the claim subquery (Postgres: FOR UPDATE
 	// SKIP LOCKED; SQLite serialises writers and needs none).
 	SkipLocked string
+	// Unnest: bulk inserts pass one array per column to unnest()
+	// (PostgreSQL) instead of multi-row VALUES.
+	Unnest bool
 	// Retryable reports errors after which a transaction is retried
 	// (unique violations from concurrent inserts, serialization failures,
 	// busy databases).

@@ -90,7 +90,7 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 		for _, i := range fresh {
 			args = append(args, live[i].v.RecordID, 0)
 		}
-		if err := s.returning(ctx, tx, `INSERT INTO records (record_id, head_seq) VALUES %s RETURNING rid, record_id`, 2, args, rids); err != nil {
+		if err := s.returning(ctx, tx, `INSERT INTO records (record_id, head_seq)`, []colType{colText, colInt}, `RETURNING rid, record_id`, args, rids); err != nil {
 			return err
 		}
 	}
@@ -102,7 +102,8 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 		args = append(args, rids[v.RecordID], v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano())
 	}
 	seqs := map[string]int64{}
-	if err := s.returning(ctx, tx, `INSERT INTO versions (rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at) VALUES %s RETURNING seq, record_id`, 11, args, seqs); err != nil {
+	if err := s.returning(ctx, tx, `INSERT INTO versions (rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
+		[]colType{colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}, `RETURNING seq, record_id`, args, seqs); err != nil {
 		return err
 	}
 	// 5. Heads, index codes, deliveries, audit.
@@ -138,22 +139,19 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 		resps[i] = acceptResp{res: store.AcceptResult{Version: v}}
 	}
 	stmts := []struct {
-		sql  string
-		n    int
-		cols int
-		args []any
+		head  string
+		types []colType
+		tail  string
+		args  []any
 	}{
-		{`INSERT INTO records (rid, record_id, head_seq) VALUES %s ON CONFLICT (rid) DO UPDATE SET head_seq = excluded.head_seq`, len(insert), 3, headArgs},
-		{`INSERT INTO record_codes (seq, kind, code) VALUES %s`, nCodes, 3, codeArgs},
-		{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at) VALUES %s`, nDels, 8, delArgs},
-		{`INSERT INTO audit (time, actor, action, record_id, rid, detail) VALUES %s`, nAudit, 6, auditArgs},
+		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}, `ON CONFLICT (rid) DO UPDATE SET head_seq = excluded.head_seq`, headArgs},
+		{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}, ``, codeArgs},
+		{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colText, colText, colInt, colInt}, ``, delArgs},
+		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}, ``, auditArgs},
 	}
 	for _, st := range stmts {
-		per := maxParams / st.cols
-		for start := 0; start < st.n; start += per {
-			n := min(per, st.n-start)
-			args := st.args[start*st.cols : (start+n)*st.cols]
-			if _, err := tx.ExecContext(ctx, s.q(fmt.Sprintf(st.sql, placeholders(n, st.cols))), args...); err != nil {
+		for _, c := range s.bulk(st.head, st.types, st.tail, st.args) {
+			if _, err := tx.ExecContext(ctx, c.query, c.args...); err != nil {
 				return err
 			}
 		}
@@ -161,14 +159,82 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 	return nil
 }
 
-// returning runs a multi-row INSERT ... RETURNING <int64>, <record id>
-// (split to stay under maxParams) and collects the answers into into.
-func (s *Store) returning(ctx context.Context, tx *sql.Tx, query string, cols int, args []any, into map[string]int64) error {
+// colType is a column's type in a bulk insert.
+type colType int
+
+const (
+	colInt   colType = iota // int64 (or int)
+	colText                 // string
+	colBytes                // []byte
+)
+
+var pgArrayTypes = map[colType]string{colInt: "bigint[]", colText: "text[]", colBytes: "bytea[]"}
+
+// chunk is one statement of a bulk insert and its arguments.
+type chunk struct {
+	query string
+	args  []any
+}
+
+// bulk turns a multi-row insert (head: "INSERT INTO t (cols)"; tail: ON
+// CONFLICT or RETURNING; args row after row) into statements. SQLite gets
+// multi-row VALUES, split to stay under maxParams. PostgreSQL gets one
+// statement over unnest() of one array per column: a constant text (so
+// pgx prepares it once) with as many parameters as columns, where VALUES
+// would make the server parse and plan every row.
+func (s *Store) bulk(head string, types []colType, tail string, args []any) []chunk {
+	cols := len(types)
 	n := len(args) / cols
+	if n == 0 {
+		return nil
+	}
+	if s.d.Unnest {
+		arrays := make([]any, cols)
+		sel := make([]string, cols)
+		for c, t := range types {
+			sel[c] = fmt.Sprintf("$%d::%s", c+1, pgArrayTypes[t])
+			switch t {
+			case colInt:
+				a := make([]int64, n)
+				for r := range n {
+					switch v := args[r*cols+c].(type) {
+					case int64:
+						a[r] = v
+					case int:
+						a[r] = int64(v)
+					}
+				}
+				arrays[c] = a
+			case colText:
+				a := make([]string, n)
+				for r := range n {
+					a[r] = args[r*cols+c].(string)
+				}
+				arrays[c] = a
+			case colBytes:
+				a := make([][]byte, n)
+				for r := range n {
+					a[r] = args[r*cols+c].([]byte)
+				}
+				arrays[c] = a
+			}
+		}
+		return []chunk{{query: head + ` SELECT * FROM unnest(` + strings.Join(sel, ", ") + `) ` + tail, args: arrays}}
+	}
+	var out []chunk
 	per := maxParams / cols
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)
-		rows, err := tx.QueryContext(ctx, s.q(fmt.Sprintf(query, placeholders(k, cols))), args[start*cols:(start+k)*cols]...)
+		out = append(out, chunk{query: s.q(head + ` VALUES ` + placeholders(k, cols) + ` ` + tail), args: args[start*cols : (start+k)*cols]})
+	}
+	return out
+}
+
+// returning runs a bulk INSERT ... RETURNING <int64>, <record id> and
+// collects the answers into into.
+func (s *Store) returning(ctx context.Context, tx *sql.Tx, head string, types []colType, tail string, args []any, into map[string]int64) error {
+	for _, c := range s.bulk(head, types, tail, args) {
+		rows, err := tx.QueryContext(ctx, c.query, c.args...)
 		if err != nil {
 			return err
 		}

@@ -346,3 +346,35 @@ func TestOperationalEndpoints(t *testing.T) {
 		t.Fatalf("metrics lack the accepted counter:\n%s", r.body)
 	}
 }
+
+func TestRecordAudit(t *testing.T) {
+	f := newFixture(t)
+	body := sensor(t)
+	r := f.do(t, partnerA, "POST", "/v1/records", body, nil)
+	if r.code != http.StatusAccepted {
+		t.Fatalf("POST = %d %s", r.code, r.body)
+	}
+	var acc api.AcceptedView
+	r.json(t, &acc)
+	path := acc.StatusURL + "/audit"
+	for _, who := range []string{partnerA, officer, admin} {
+		r := f.do(t, who, "GET", path, nil, nil)
+		var view api.AuditView
+		r.json(t, &view)
+		if r.code != 200 || len(view.Items) != 1 || view.Items[0].Action != "record.accepted" || view.Items[0].Actor != partnerA || view.Items[0].Detail != string(acc.Digest) {
+			t.Fatalf("audit as %s: %d %s", who, r.code, r.body)
+		}
+	}
+	if r := f.do(t, partnerB, "GET", path, nil, nil); r.code != http.StatusForbidden {
+		t.Fatalf("another partner's audit read = %d %s", r.code, r.body)
+	}
+	if r := f.do(t, officer, "GET", path+"?limit=0", nil, nil); r.code != http.StatusBadRequest {
+		t.Fatalf("limit=0 = %d %s", r.code, r.body)
+	}
+	if r := f.do(t, officer, "GET", "/v1/records/"+conformance.NewRecordID()+"/audit", nil, nil); r.code != http.StatusNotFound {
+		t.Fatalf("unknown record's audit = %d", r.code)
+	}
+	if r := f.do(t, "", "GET", path, nil, nil); r.code != http.StatusUnauthorized {
+		t.Fatalf("anonymous audit read = %d", r.code)
+	}
+}

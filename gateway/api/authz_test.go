@@ -36,14 +36,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"read A's record", "GET", path, nil},
 		{"list", "GET", "/v1/records", nil},
 		{"ledgers", "GET", "/v1/ledgers", nil},
+		{"read A's audit trail", "GET", path + "/audit", nil},
 	}
 	// expected[who][op]: status code; "full" marks reads that include the content.
 	expected := map[string][]int{
-		"":       {401, 401, 401, 401, 401},
-		partnerA: {202, 403, 200, 200, 200},
-		partnerB: {403, 202, 200, 200, 200},
-		officer:  {403, 403, 200, 200, 200},
-		admin:    {202, 202, 200, 200, 200},
+		"":       {401, 401, 401, 401, 401, 401},
+		partnerA: {202, 403, 200, 200, 200, 200},
+		partnerB: {403, 202, 200, 200, 200, 403},
+		officer:  {403, 403, 200, 200, 200, 200},
+		admin:    {202, 202, 200, 200, 200, 200},
 	}
 	fullRead := map[string]bool{partnerA: true, partnerB: false, officer: true, admin: true}
 	for who, codes := range expected {

@@ -46,14 +46,12 @@ func (s *Server) listDiscrepancies(w http.ResponseWriter, r *http.Request, p aut
 		}
 		q.After = n
 	}
-	if l := v.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 1000 {
-			writeProblem(w, r, http.StatusBadRequest, "invalid-query", "Invalid query", fmt.Sprintf("limit=%q: want 1 to 1000", l), nil)
-			return
-		}
-		q.Limit = n
+	limit, problem := parseLimit(v, 0)
+	if problem != "" {
+		writeProblem(w, r, http.StatusBadRequest, "invalid-query", "Invalid query", problem, nil)
+		return
 	}
+	q.Limit = limit
 	if p.Role == auth.RolePartner {
 		q.Partner = p.ID
 	}

@@ -222,13 +222,11 @@ func parseQuery(r *http.Request) (store.Query, string) {
 		}
 		q.After = n
 	}
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			return q, fmt.Sprintf("limit=%q: want 1 to 1000", s)
-		}
-		q.Limit = n
+	limit, problem := parseLimit(v, 0)
+	if problem != "" {
+		return q, problem
 	}
+	q.Limit = limit
 	if q.HSCode != "" && strings.Trim(q.HSCode, "0123456789") != "" {
 		return q, fmt.Sprintf("hsCode=%q: digits only (a prefix such as 7213 matches 721320)", q.HSCode)
 	}

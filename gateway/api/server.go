@@ -78,6 +78,7 @@ func New(cfg Config) *Server {
 	s.handle("POST /v1/records:batch", s.authed(s.postBatch))
 	s.handle("GET /v1/records", s.authed(s.listRecords))
 	s.handle("GET /v1/records/{id}", s.authed(s.getRecord))
+	s.handle("GET /v1/records/{id}/audit", s.authed(s.getRecordAudit))
 	s.handle("GET /v1/ledgers", s.authed(s.getLedgers))
 	s.handle("GET /v1/discrepancies", s.authed(s.listDiscrepancies))
 	s.handle("POST /v1/reconcile", s.authed(s.postReconcile))

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -194,7 +195,7 @@ func (r *Relay) process(ctx context.Context, d store.Delivery) {
 	}
 	if next.State != prev {
 		_ = r.store.AppendAudit(ctx, store.AuditEntry{Actor: r.owner, Action: "delivery." + next.State, RecordID: d.RecordID,
-			Detail: fmt.Sprintf("%s %s %s", d.Ledger, d.Digest, next.Error)})
+			Detail: strings.TrimSpace(fmt.Sprintf("%s %s %s", d.Ledger, d.Digest, next.Error))})
 		r.onChange(Change{Delivery: next, Previous: prev})
 	}
 }

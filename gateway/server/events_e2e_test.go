@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/gateway/api"
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/events"
 	"github.com/ledgergate/ledgergate/gateway/routing"
@@ -78,6 +80,32 @@ func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
 		}
 	}
 
+	// The record's audit trail tells the same story.
+	id := evs[0].Subject
+	areq, _ := http.NewRequest("GET", "http://"+g.Addr()+"/v1/records/"+id+"/audit", nil)
+	areq.Header.Set("Authorization", "Bearer "+key)
+	ares, err := http.DefaultClient.Do(areq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audit api.AuditView
+	err = json.NewDecoder(ares.Body).Decode(&audit)
+	ares.Body.Close()
+	if err != nil || ares.StatusCode != 200 {
+		t.Fatalf("audit: %d %v", ares.StatusCode, err)
+	}
+	digest := string(mustDigest(t, body))
+	actions := map[string]int{}
+	for _, e := range audit.Items {
+		actions[e.Action+" "+e.Detail]++
+	}
+	for _, want := range []string{"record.accepted " + digest, "delivery.submitted a " + digest, "delivery.confirmed a " + digest,
+		"delivery.submitted b " + digest, "delivery.confirmed b " + digest} {
+		if actions[want] != 1 {
+			t.Fatalf("audit trail lacks %q: %+v", want, audit.Items)
+		}
+	}
+
 	// Reconnect after the first event: the other four come again, in order.
 	c2 := dial("&after=" + evs[0].Sequence)
 	defer c2.Close()
@@ -87,4 +115,13 @@ func TestRecordLifecycleEventsOverWebsocket(t *testing.T) {
 			t.Fatalf("resumed event %d = %+v, want %+v", i, again[i], evs[i+1])
 		}
 	}
+}
+
+func mustDigest(t *testing.T, body []byte) schema.Digest {
+	t.Helper()
+	rec, err := schema.Default().Validate(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec.Digest
 }

@@ -19,6 +19,9 @@ var Dialect = sqlstore.Dialect{
 	Numbered:   true,
 	SkipLocked: "FOR UPDATE SKIP LOCKED",
 	Unnest:     true,
+	// Instances sharing the database accept one batch at a time (the key
+	// is an arbitrary constant naming ledgergate's accept lock).
+	WriterLock: "SELECT pg_advisory_xact_lock(7364210911)",
 	Retryable: func(err error) bool {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {

@@ -92,6 +92,11 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 	}
 	resps := make([]acceptResp, len(live))
 	err := s.inTx(context.Background(), func(tx *sql.Tx) error {
+		if s.d.WriterLock != "" {
+			if _, err := tx.ExecContext(context.Background(), s.d.WriterLock); err != nil {
+				return err
+			}
+		}
 		// Set-based: one statement per table for the whole batch. A record
 		// id that appears twice waits for the next wave, so each wave sees
 		// the effect of the previous one.

@@ -29,6 +29,13 @@ type Dialect struct {
 	// SkipLocked is appended to the claim subquery (Postgres: FOR UPDATE
 	// SKIP LOCKED; SQLite serialises writers and needs none).
 	SkipLocked string
+	// WriterLock, when set, is run first in every accepting transaction
+	// and holds a lock until it ends, so gateway instances sharing the
+	// database accept one batch at a time: versions then become visible
+	// in seq order, which the readers that page by seq (List cursors, the
+	// incremental reconciliation cursor) rely on. SQLite's single writer
+	// needs none.
+	WriterLock string
 	// Unnest: bulk inserts pass one array per column to unnest()
 	// (PostgreSQL) instead of multi-row VALUES.
 	Unnest bool

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -220,7 +221,7 @@ func (a *app) submitBatch(c *client, inputs []input, asJSON bool) (int, error) {
 }
 
 func (a *app) getCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, audit bool
 	cmd := &cobra.Command{
 		Use:   "get ID",
 		Short: "Show a record with its status, provenance per ledger and history",
@@ -261,10 +262,27 @@ func (a *app) getCmd() *cobra.Command {
 				}
 				fmt.Fprintf(a.stdout, "  %s  %s%s\n", h.AcceptedAt.Format(time.RFC3339), h.Digest, cur)
 			}
-			return nil
+			if !audit {
+				return nil
+			}
+			_, b, err = c.do("GET", "/v1/records/"+url.PathEscape(args[0])+"/audit?limit=1000", nil)
+			if err != nil {
+				return err
+			}
+			var av api.AuditView
+			if err := json.Unmarshal(b, &av); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, "\naudit (oldest first):")
+			tw = tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			for _, e := range slices.Backward(av.Items) {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.Time.Format(time.RFC3339Nano), e.Actor, e.Action, e.Detail)
+			}
+			return tw.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the gateway's JSON answer")
+	cmd.Flags().BoolVar(&audit, "audit", false, "also print the record's audit trail (submitter, officers and admins)")
 	return cmd
 }
 

@@ -91,6 +91,10 @@ func TestClientCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "SensorReading") || !strings.Contains(out, "archive") || !strings.Contains(out, "(current)") {
 		t.Fatalf("get: %d\n%s", code, out)
 	}
+	code, out, _ = as(officerKey, "get", "--audit", "urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02")
+	if code != 0 || !strings.Contains(out, "audit (oldest first):") || !strings.Contains(out, "sensor-co  record.accepted") {
+		t.Fatalf("get --audit: %d\n%s", code, out)
+	}
 	code, out, _ = as(officerKey, "get", "--json", "urn:uuid:0a1b2c3d-4e5f-4061-8728-394a5b6c7d02")
 	var v map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["digest"] == nil {

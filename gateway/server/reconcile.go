@@ -47,6 +47,7 @@ func (g *Gateway) reconcileLoop(ctx context.Context) {
 		return t.C
 	}
 	inc, full := tick(rc.Interval), tick(rc.FullInterval)
+	owner := instanceID("reconcile")
 	for {
 		opts := reconcile.Options{}
 		select {
@@ -56,13 +57,30 @@ func (g *Gateway) reconcileLoop(ctx context.Context) {
 			opts.Incremental = true
 		case <-full:
 		}
-		rep, err := g.recon.Run(ctx, opts)
-		if err != nil {
+		// With several instances on one store, one runs each periodic
+		// reconciliation (the others would open the same discrepancies
+		// twice and race on the cursor).
+		var rep *reconcile.Report
+		ran, err := exclusive(ctx, g.Store, reconcileLease, owner, reconcileLeaseTTL, func(ctx context.Context) error {
+			var err error
+			rep, err = g.recon.Run(ctx, opts)
+			return err
+		})
+		switch {
+		case err != nil:
 			if ctx.Err() == nil {
 				g.log.Error("reconcile", "err", err)
 			}
-			continue
+		case !ran:
+			g.log.Debug("reconcile: another instance holds the reconcile lease; skipped")
+		default:
+			g.log.Info("reconcile: "+rep.Summary(), "records", rep.Records, "opened", rep.Opened, "resolved", rep.Resolved)
 		}
-		g.log.Info("reconcile: "+rep.Summary(), "records", rep.Records, "opened", rep.Opened, "resolved", rep.Resolved)
 	}
 }
+
+// The lease that makes one instance run each periodic reconciliation.
+const (
+	reconcileLease    = "reconcile"
+	reconcileLeaseTTL = 30 * time.Second
+)

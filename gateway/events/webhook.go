@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	crand "crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -55,13 +56,21 @@ type Webhook struct {
 type WebhookStore interface {
 	store.Checkpoints
 	store.DeadLetters
+	store.Leases
 }
+
+// webhookLeaseTTL: with several gateway instances, one delivers to each
+// webhook (lease "webhook:<name>"); another takes over this long after it
+// stops renewing, from the stored position.
+const webhookLeaseTTL = 15 * time.Second
 
 // Webhooks delivers bus events to webhooks, each in order, over the
 // CloudEvents HTTP binding in structured mode (the body is the event's
 // JSON, Content-Type application/cloudevents+json), signed with the
 // webhook's secret.
 type Webhooks struct {
+	owner  string // this instance, in the webhooks' leases
+	ttl    time.Duration
 	bus    *Bus
 	st     WebhookStore
 	hooks  map[string]*Webhook
@@ -73,7 +82,7 @@ type Webhooks struct {
 // NewWebhooks returns the webhook deliverer. pub (may be nil) receives a
 // TypeDeadLettered event when an event is dead-lettered.
 func NewWebhooks(bus *Bus, st WebhookStore, hooks []Webhook, log *slog.Logger, pub Publisher) *Webhooks {
-	w := &Webhooks{bus: bus, st: st, hooks: map[string]*Webhook{}, client: &http.Client{}, log: log, pub: pub}
+	w := &Webhooks{owner: "webhooks-" + crand.Text()[:10], ttl: webhookLeaseTTL, bus: bus, st: st, hooks: map[string]*Webhook{}, client: &http.Client{}, log: log, pub: pub}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
@@ -102,13 +111,40 @@ func checkpointName(hook string) string { return "webhook:" + hook }
 // it delivered (or dead-lettered) before a restart, as far as the bus's
 // replay ring reaches or, with NATS, the stream retains; events no longer
 // retained are dead-lettered as a gap.
+//
+// Gateway instances sharing a store take turns: each webhook is delivered
+// by the instance holding its lease, so an event reaches it once however
+// many instances see it (over NATS every instance sees every event).
 func (w *Webhooks) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for _, h := range w.hooks {
-		wg.Go(func() { w.run(ctx, h) })
+		wg.Go(func() { w.leased(ctx, h) })
 	}
 	wg.Wait()
 	return nil
+}
+
+// leased delivers to h whenever this instance holds h's lease.
+func (w *Webhooks) leased(ctx context.Context, h *Webhook) {
+	name := checkpointName(h.Name)
+	defer func() { _ = w.st.ReleaseLease(context.WithoutCancel(ctx), name, w.owner) }()
+	for ctx.Err() == nil {
+		ran, err := store.WithLease(ctx, w.st, name, w.owner, w.ttl, func(ctx context.Context) error {
+			w.run(ctx, h)
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			w.log.Warn("webhook: lease", "webhook", h.Name, "err", err)
+		}
+		if !ran || err != nil {
+			t := time.NewTimer(w.ttl / 3)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+			case <-t.C:
+			}
+		}
+	}
 }
 
 func (w *Webhooks) run(ctx context.Context, h *Webhook) {
@@ -161,7 +197,9 @@ func (w *Webhooks) run(ctx context.Context, h *Webhook) {
 				w.deadLetter(ctx, h, strconv.FormatUint(it.Seq, 10), it.Data, err)
 			}
 		}
-		if err := w.st.SetCheckpoint(ctx, checkpointName(h.Name), adapters.Checkpoint(strconv.FormatUint(sub.Position(), 10))); err != nil && ctx.Err() == nil {
+		// Stored even if ctx has just ended (shutdown, lease handed over):
+		// the event is done, and whoever delivers next starts after it.
+		if err := w.st.SetCheckpoint(context.WithoutCancel(ctx), checkpointName(h.Name), adapters.Checkpoint(strconv.FormatUint(sub.Position(), 10))); err != nil {
 			w.log.Error("webhook: store position", "webhook", h.Name, "err", err)
 		}
 	}
@@ -173,7 +211,10 @@ type errPermanent struct{ error }
 func (w *Webhooks) deliver(ctx context.Context, h *Webhook, body []byte) error {
 	var err error
 	for attempt := 1; attempt <= h.MaxAttempts; attempt++ {
-		if err = w.send(ctx, h, body); err == nil {
+		// An attempt under way is finished (within h.Timeout) even when
+		// ctx ends, so a shutdown or hand-over does not cut a POST the
+		// endpoint may already have taken; no new attempt starts then.
+		if err = w.send(context.WithoutCancel(ctx), h, body); err == nil {
 			return nil
 		}
 		var perm errPermanent

@@ -192,47 +192,31 @@ func (r *runner) setErr(err error) {
 func (r *runner) leaseLoop(ctx context.Context) {
 	m, name := r.m, leaseName(r.cfg.Name)
 	for ctx.Err() == nil {
-		ok, err := m.st.AcquireLease(ctx, name, m.owner, m.ttl)
-		if err != nil || !ok {
-			if err != nil && ctx.Err() == nil {
-				m.log.Warn("watch: lease", "source", r.cfg.Name, "err", err)
+		ran, err := store.WithLease(ctx, m.st, name, m.owner, m.ttl, func(wctx context.Context) error {
+			m.log.Info("watch: watching", "source", r.cfg.Name, "owner", m.owner)
+			r.mu.Lock()
+			r.watching = true
+			r.mu.Unlock()
+			err := r.watch(wctx)
+			r.mu.Lock()
+			r.watching = false
+			r.mu.Unlock()
+			if err == nil && wctx.Err() != nil && ctx.Err() == nil {
+				m.log.Warn("watch: lease lost", "source", r.cfg.Name, "owner", m.owner)
 			}
-			sleep(ctx, m.ttl/3)
-			continue
-		}
-		m.log.Info("watch: watching", "source", r.cfg.Name, "owner", m.owner)
-		wctx, cancel := context.WithCancel(ctx)
-		renewed := make(chan struct{})
-		go func() {
-			defer close(renewed)
-			last := time.Now()
-			for sleep(wctx, m.ttl/3) {
-				ok, err := m.st.AcquireLease(wctx, name, m.owner, m.ttl)
-				switch {
-				case err == nil && ok:
-					last = time.Now()
-				case err == nil || time.Since(last) > m.ttl*2/3:
-					// Lost (or about to expire unrenewed): stop before another takes over.
-					m.log.Warn("watch: lease lost", "source", r.cfg.Name, "owner", m.owner, "err", err)
-					cancel()
-					return
-				}
-			}
-		}()
-		r.mu.Lock()
-		r.watching = true
-		r.mu.Unlock()
-		err = r.watch(wctx)
-		r.mu.Lock()
-		r.watching = false
-		r.mu.Unlock()
-		cancel()
-		<-renewed
+			return err
+		})
 		if ctx.Err() != nil {
 			_ = m.st.ReleaseLease(context.WithoutCancel(ctx), name, m.owner)
 			return
 		}
-		if err != nil {
+		switch {
+		case !ran:
+			if err != nil {
+				m.log.Warn("watch: lease", "source", r.cfg.Name, "err", err)
+			}
+			sleep(ctx, m.ttl/3)
+		case err != nil:
 			r.setErr(err)
 			m.log.Error("watch: source stopped; restarting", "source", r.cfg.Name, "err", err)
 			sleep(ctx, time.Second)

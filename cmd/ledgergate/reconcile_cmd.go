@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -81,9 +82,12 @@ gateway; use POST /v1/reconcile there).`,
 			if legacy != "" {
 				rep, err = g.Reconciler().CompareLegacy(ctx, rows, m, reconcile.LegacyOptions{Ledgers: ledgers, MissingFromExport: missing, Progress: bar.update})
 			} else {
-				rep, err = g.Reconciler().Run(ctx, reconcile.Options{Incremental: incremental, RecordIDs: records, Progress: bar.update})
+				rep, err = g.Reconcile(ctx, reconcile.Options{Incremental: incremental, RecordIDs: records, Progress: bar.update})
 			}
 			bar.done()
+			if errors.Is(err, server.ErrReconcileBusy) {
+				return &exitError{code: exitUsage, err: fmt.Errorf("%w: a gateway's periodic run or another command; try again when it is done", err)}
+			}
 			if err != nil {
 				return err
 			}

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 )
 
 func rcCLI(t *testing.T, args ...string) (int, string, string) {
@@ -40,6 +44,25 @@ func TestReconcileCommand(t *testing.T) {
 	}
 	if code, _, _ := rcCLI(t, "reconcile", "--config", cfg, "--incremental"); code != 0 {
 		t.Fatalf("incremental: %d", code)
+	}
+	// While another run holds the store's reconcile lease (a gateway's
+	// periodic run), a full or incremental run is refused, and says why.
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "lg.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := st.AcquireLease(context.Background(), "reconcile", "serve-elsewhere", time.Minute); err != nil || !ok {
+		t.Fatalf("taking the lease: %v %v", ok, err)
+	}
+	if code, _, errs := rcCLI(t, "reconcile", "--config", cfg); code != 2 || !strings.Contains(errs, "another reconciliation is running") {
+		t.Fatalf("run while another holds the lease: %d %s", code, errs)
+	}
+	if err := st.ReleaseLease(context.Background(), "reconcile", "serve-elsewhere"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if code, _, errs := rcCLI(t, "reconcile", "--config", cfg); code != 0 {
+		t.Fatalf("run after the lease was released: %d %s", code, errs)
 	}
 	// A legacy export whose record the gateway lacks: exit 1, and said.
 	os.WriteFile(filepath.Join(dir, "map.yaml"), []byte("name: acs\nid: entry\ncolumns: {reading: /value}\n"), 0o600)

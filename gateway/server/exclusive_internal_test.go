@@ -53,13 +53,29 @@ func TestExclusive(t *testing.T) {
 		t.Fatalf("job ran %d times, at most %d at once; want at most one at once", ran.Load(), maxRunning.Load())
 	}
 
-	// The lease stays with its holder after a run; another instance gets
-	// the job once it lapses.
-	if ok, _ := exclusive(ctx, st, "job2", "a", ttl, func(context.Context) error { return nil }); !ok {
+	// While a's job runs, b's attempt is refused; once it returns, b's
+	// succeeds at once (the lease is released).
+	bTried := make(chan bool, 1)
+	if ok, _ := exclusive(ctx, st, "job2", "a", ttl, func(context.Context) error {
+		ok, _ := exclusive(ctx, st, "job2", "b", ttl, func(context.Context) error { return nil })
+		bTried <- ok
+		return nil
+	}); !ok {
 		t.Fatal("a could not take a free lease")
 	}
+	if <-bTried {
+		t.Fatal("b ran the job while a's was running")
+	}
+	if ok, _ := exclusive(ctx, st, "job2", "b", ttl, func(context.Context) error { return nil }); !ok {
+		t.Fatal("b could not run the job after a's returned")
+	}
+	// An instance that stopped without releasing (it died) holds the job
+	// off until its lease lapses.
+	if ok, err := st.AcquireLease(ctx, "job2", "dead", ttl); err != nil || !ok {
+		t.Fatalf("dead instance's lease: %v %v", ok, err)
+	}
 	if ok, _ := exclusive(ctx, st, "job2", "b", ttl, func(context.Context) error { return nil }); ok {
-		t.Fatal("b ran the job while a's lease was fresh")
+		t.Fatal("b ran the job while the dead instance's lease was fresh")
 	}
 	time.Sleep(ttl + 50*time.Millisecond)
 	if ok, _ := exclusive(ctx, st, "job2", "b", ttl, func(context.Context) error { return nil }); !ok {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/reconcile"
@@ -57,26 +58,47 @@ func (g *Gateway) reconcileLoop(ctx context.Context) {
 			opts.Incremental = true
 		case <-full:
 		}
-		// With several instances on one store, one runs each periodic
-		// reconciliation (the others would open the same discrepancies
-		// twice and race on the cursor).
-		var rep *reconcile.Report
-		ran, err := exclusive(ctx, g.Store, reconcileLease, owner, reconcileLeaseTTL, func(ctx context.Context) error {
-			var err error
-			rep, err = g.recon.Run(ctx, opts)
-			return err
-		})
+		rep, err := g.runReconcile(ctx, owner, opts)
 		switch {
+		case errors.Is(err, ErrReconcileBusy):
+			g.log.Debug("reconcile: another instance is reconciling; skipped")
 		case err != nil:
 			if ctx.Err() == nil {
 				g.log.Error("reconcile", "err", err)
 			}
-		case !ran:
-			g.log.Debug("reconcile: another instance holds the reconcile lease; skipped")
 		default:
 			g.log.Info("reconcile: "+rep.Summary(), "records", rep.Records, "opened", rep.Opened, "resolved", rep.Resolved)
 		}
 	}
+}
+
+// ErrReconcileBusy: another full or incremental reconciliation holds the
+// store's reconcile lease.
+var ErrReconcileBusy = errors.New("another reconciliation is running on this store")
+
+// Reconcile runs a reconciliation. Full and incremental runs take the
+// store's reconcile lease first, so they never overlap another one —
+// periodic runs of any gateway instance, or another command — which would
+// open the same discrepancies twice and race on the cursor; when it is
+// held the error is ErrReconcileBusy. Runs of named records need no lease.
+func (g *Gateway) Reconcile(ctx context.Context, opts reconcile.Options) (*reconcile.Report, error) {
+	return g.runReconcile(ctx, instanceID("reconcile"), opts)
+}
+
+func (g *Gateway) runReconcile(ctx context.Context, owner string, opts reconcile.Options) (*reconcile.Report, error) {
+	if len(opts.RecordIDs) > 0 {
+		return g.recon.Run(ctx, opts)
+	}
+	var rep *reconcile.Report
+	ran, err := exclusive(ctx, g.Store, reconcileLease, owner, reconcileLeaseTTL, func(ctx context.Context) error {
+		var err error
+		rep, err = g.recon.Run(ctx, opts)
+		return err
+	})
+	if err == nil && !ran {
+		return nil, ErrReconcileBusy
+	}
+	return rep, err
 }
 
 // The lease that makes one instance run each periodic reconciliation.

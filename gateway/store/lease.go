@@ -9,7 +9,8 @@ import (
 // every ttl/3 while fn runs; fn's context ends if the lease is lost (or
 // cannot be renewed for two thirds of ttl), so gateway instances sharing
 // a store never run fn at the same time. It reports whether fn ran. The
-// lease is kept after fn returns and lapses after ttl unless renewed.
+// lease is released when fn returns, so another instance may take the
+// next turn at once.
 func WithLease(ctx context.Context, l Leases, name, owner string, ttl time.Duration, fn func(context.Context) error) (bool, error) {
 	ok, err := l.AcquireLease(ctx, name, owner, ttl)
 	if err != nil || !ok {
@@ -41,5 +42,6 @@ func WithLease(ctx context.Context, l Leases, name, owner string, ttl time.Durat
 	err = fn(fctx)
 	cancel()
 	<-renewed
+	_ = l.ReleaseLease(context.WithoutCancel(ctx), name, owner)
 	return true, err
 }

@@ -47,17 +47,35 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		return adapters.Receipt{}, err
 	}
 	// The entry is in a directory block: find what the ledger made of it.
-	if err := a.sync(ctx); err != nil {
-		return adapters.Receipt{}, fmt.Errorf("factom: entry %s is on the ledger, but reading it back failed: %w", e.Hash(), stripUnavailable(err))
-	}
-	if v := a.idx.version(r.ID, r.Digest); v != nil {
-		return a.receiptOf(ctx, v)
+	// factomd may acknowledge the block a moment before its API reports
+	// the new height, so a version not found yet is looked for again for
+	// a few seconds.
+	for attempt := 0; ; attempt++ {
+		if err := a.sync(ctx); err != nil {
+			return adapters.Receipt{}, fmt.Errorf("factom: entry %s is on the ledger, but reading it back failed: %w", e.Hash(), stripUnavailable(err))
+		}
+		if v := a.idx.version(r.ID, r.Digest); v != nil {
+			return a.receiptOf(ctx, v)
+		}
+		if attempt == readBackAttempts || a.checkSupersedes(r) != nil {
+			break
+		}
+		if err := a.sleep(ctx, readBackInterval); err != nil {
+			return adapters.Receipt{}, fmt.Errorf("factom: entry %s is on the ledger, but reading it back was cut short: %w", e.Hash(), err)
+		}
 	}
 	if err := a.checkSupersedes(r); err != nil {
 		return adapters.Receipt{}, fmt.Errorf("factom: entry %s reached the ledger after another writer's version of %s, so it does not count: %w", e.Hash(), r.ID, err)
 	}
 	return adapters.Receipt{}, fmt.Errorf("factom: entry %s is confirmed, but the index does not hold record %s", e.Hash(), r.ID)
 }
+
+// Reading a confirmed entry back: up to readBackAttempts more syncs,
+// readBackInterval apart.
+const (
+	readBackAttempts = 25
+	readBackInterval = 200 * time.Millisecond
+)
 
 // checkSupersedes applies the version rule against the current head.
 func (a *Adapter) checkSupersedes(r *schema.Record) error {

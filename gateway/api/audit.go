@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,13 +27,8 @@ func (s *Server) getRecordAudit(w http.ResponseWriter, r *http.Request, p auth.P
 		writeProblem(w, r, http.StatusBadRequest, "invalid-query", "Invalid query", problem, nil)
 		return
 	}
-	d, err := s.cfg.Store.Record(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, http.StatusNotFound, "not-found", "Record not found", "no record with id "+id, nil)
-		return
-	}
-	if err != nil {
-		s.internal(w, r, err)
+	d, ok := s.record(w, r)
+	if !ok {
 		return
 	}
 	if !p.CanReadAll(d.Current.Partner) {

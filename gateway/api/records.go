@@ -140,15 +140,25 @@ func (s *Server) submit(r *http.Request, who ingest.Submitter, rec *schema.Recor
 		StatusURL: "/v1/records/" + res.Version.RecordID, Existing: res.Existing, Ledgers: ledgers}, nil, nil
 }
 
-func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+// record reads the record named by the path, answering 404 or 500 itself
+// when it cannot.
+func (s *Server) record(w http.ResponseWriter, r *http.Request) (store.RecordDetail, bool) {
 	id := r.PathValue("id")
 	d, err := s.cfg.Store.Record(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, http.StatusNotFound, "not-found", "Record not found", "no record with id "+id, nil)
-		return
+		return d, false
 	}
 	if err != nil {
 		s.internal(w, r, err)
+		return d, false
+	}
+	return d, true
+}
+
+func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	d, ok := s.record(w, r)
+	if !ok {
 		return
 	}
 	full := p.CanReadAll(d.Current.Partner)

@@ -39,17 +39,13 @@ type BatchView struct {
 }
 
 // BatchItemView is one item's outcome: Code is the HTTP status the item
-// would have had on its own (202, 200, or a 4xx/5xx with Problem).
+// would have had on its own; a stored item carries what POST /v1/records
+// answers (AcceptedView's fields), a refused one its Problem.
 type BatchItemView struct {
-	Index     int           `json:"index"`
-	Code      int           `json:"code"`
-	ID        string        `json:"id,omitempty"`
-	Digest    schema.Digest `json:"digest,omitempty"`
-	Status    string        `json:"status,omitempty"`
-	StatusURL string        `json:"statusUrl,omitempty"`
-	Existing  bool          `json:"existing,omitempty"`
-	Ledgers   []string      `json:"ledgers,omitempty"`
-	Problem   *Problem      `json:"problem,omitempty"`
+	Index int `json:"index"`
+	Code  int `json:"code"`
+	*AcceptedView
+	Problem *Problem `json:"problem,omitempty"`
 }
 
 // postBatch accepts many records in one request: a JSON array of records,
@@ -111,8 +107,7 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, p auth.Princi
 			case pr != nil:
 				fail(i, pr)
 			default:
-				results[i] = BatchItemView{Index: i, Code: code, ID: view.ID, Digest: view.Digest, Status: view.Status,
-					StatusURL: view.StatusURL, Existing: view.Existing, Ledgers: view.Ledgers}
+				results[i] = BatchItemView{Index: i, Code: code, AcceptedView: view}
 			}
 		}
 	})

@@ -127,8 +127,7 @@ func (w *Webhooks) Run(ctx context.Context) error {
 // leased delivers to h whenever this instance holds h's lease.
 func (w *Webhooks) leased(ctx context.Context, h *Webhook) {
 	name := checkpointName(h.Name)
-	defer func() { _ = w.st.ReleaseLease(context.WithoutCancel(ctx), name, w.owner) }()
-	for ctx.Err() == nil {
+	for ctx.Err() == nil { // store.WithLease releases the lease when a turn ends
 		ran, err := store.WithLease(ctx, w.st, name, w.owner, w.ttl, func(ctx context.Context) error {
 			w.run(ctx, h)
 			return nil

@@ -207,8 +207,7 @@ func (r *runner) leaseLoop(ctx context.Context) {
 			return err
 		})
 		if ctx.Err() != nil {
-			_ = m.st.ReleaseLease(context.WithoutCancel(ctx), name, m.owner)
-			return
+			return // store.WithLease has released the lease
 		}
 		switch {
 		case !ran:

@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"testing"
 	"time"
-
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ledgergate/ledgergate/gateway/events"
 	"github.com/ledgergate/ledgergate/internal/testenv"
@@ -19,24 +15,8 @@ import (
 // packages share the server) and deletes the stream when the test ends.
 func jsConfig(t *testing.T, maxMsgs int64) events.JetStreamConfig {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", "127.0.0.1:4222", time.Second)
-	testenv.Need(t, "NATS JetStream on 127.0.0.1:4222", err)
-	c.Close()
-	id := time.Now().UnixNano()
-	cfg := events.JetStreamConfig{Stream: fmt.Sprintf("LGTEST_%d", id), Subject: fmt.Sprintf("lgtest.%d", id), MaxMsgs: maxMsgs}
-	t.Cleanup(func() {
-		nc, err := nats.Connect(nats.DefaultURL)
-		if err != nil {
-			return
-		}
-		defer nc.Close()
-		if js, err := jetstream.New(nc); err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = js.DeleteStream(ctx, cfg.Stream)
-		}
-	})
-	return cfg
+	_, stream, subject := testenv.NATSStream(t, "EV")
+	return events.JetStreamConfig{Stream: stream, Subject: subject, MaxMsgs: maxMsgs}
 }
 
 // instance opens a bus (one gateway instance's) on the stream.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ledgergate/ledgergate/gateway/api"
 	"github.com/ledgergate/ledgergate/gateway/auth"
@@ -28,24 +25,8 @@ import (
 // (parallel packages share the server), deleted when the test ends.
 func natsStream(t testing.TB) *config.NATS {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", "127.0.0.1:4222", time.Second)
-	testenv.Need(t, "NATS JetStream on 127.0.0.1:4222", err)
-	c.Close()
-	id := time.Now().UnixNano()
-	n := &config.NATS{URL: nats.DefaultURL, Stream: fmt.Sprintf("LGTEST_SRV_%d", id), Subject: fmt.Sprintf("lgtest.srv.%d", id)}
-	t.Cleanup(func() {
-		nc, err := nats.Connect(n.URL)
-		if err != nil {
-			return
-		}
-		defer nc.Close()
-		if js, err := jetstream.New(nc); err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = js.DeleteStream(ctx, n.Stream)
-		}
-	})
-	return n
+	url, stream, subject := testenv.NATSStream(t, "SRV")
+	return &config.NATS{URL: url, Stream: stream, Subject: subject}
 }
 
 // eventsGateway runs a gateway with no ledgers, only the event machinery,

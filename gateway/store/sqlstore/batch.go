@@ -100,6 +100,7 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 		// Set-based: one statement per table for the whole batch. A record
 		// id that appears twice waits for the next wave, so each wave sees
 		// the effect of the previous one.
+		var ids idAlloc
 		todo := make([]int, len(live))
 		for i := range todo {
 			todo[i] = i
@@ -115,7 +116,7 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 					wave = append(wave, i)
 				}
 			}
-			if err := s.acceptWave(tx, live, wave, resps); err != nil {
+			if err := s.acceptWave(tx, &ids, live, wave, resps); err != nil {
 				return err
 			}
 			todo = later

@@ -39,6 +39,13 @@ type Dialect struct {
 	// Unnest: bulk inserts pass one array per column to unnest()
 	// (PostgreSQL) instead of multi-row VALUES.
 	Unnest bool
+	// InsertOrFail: multi-row VALUES inserts are written INSERT OR FAIL
+	// (SQLite). A failing statement then keeps the rows it inserted
+	// before failing instead of undoing them itself, so SQLite need not
+	// copy every page it touches into a statement journal first; the
+	// transaction, which the store rolls back on any error, is the unit
+	// of atomicity.
+	InsertOrFail bool
 	// Retryable reports errors after which a transaction is retried
 	// (unique violations from concurrent inserts, serialization failures,
 	// busy databases).
@@ -57,6 +64,8 @@ type Store struct {
 	batcherDone chan struct{}
 	pending     sync.WaitGroup // Accept calls in flight
 
+	stmts map[string]*sql.Stmt // prepared inserts (prepareInserts)
+
 }
 
 var _ store.Store = (*Store)(nil)
@@ -65,6 +74,9 @@ var _ store.Store = (*Store)(nil)
 func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 	s := &Store{db: db, d: d, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.prepareInserts(ctx); err != nil {
 		return nil, err
 	}
 	s.startBatcher()
@@ -85,6 +97,9 @@ func (s *Store) Close() error {
 	s.pending.Wait() // no Accept can start now; let those queued finish
 	close(s.queue)
 	<-s.batcherDone
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	return s.db.Close()
 }
 

@@ -20,7 +20,7 @@ const maxParams = 30000
 // outcome to resps[i]. SQLite (through modernc.org/sqlite) parses every
 // statement it runs, so statements per batch, not per record, is what
 // makes group commit pay.
-func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []acceptResp) error {
+func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []int, resps []acceptResp) error {
 	ctx := context.Background()
 	// 1. Current heads of the wave's ids.
 	type head struct {
@@ -28,11 +28,11 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 		v   store.Version
 	}
 	heads := map[string]head{}
-	ids := make([]any, len(wave))
+	keys := make([]any, len(wave))
 	for j, i := range wave {
-		ids[j] = live[i].v.RecordID
+		keys[j] = live[i].v.RecordID
 	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT r.rid, `+versionCols+` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.record_id IN (`+placeholders(len(ids), 1)+`)`), ids...)
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT r.rid, `+versionCols+` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.record_id IN (`+placeholders(len(keys), 1)+`)`), keys...)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 		return err
 	}
 	// 2. Decide each request.
-	var insert, fresh []int // fresh: ids not stored yet
+	var insert []int
 	for _, i := range wave {
 		v := live[i].v
 		h, ok := heads[v.RecordID]
@@ -74,88 +74,113 @@ func (s *Store) acceptWave(tx *sql.Tx, live []*acceptReq, wave []int, resps []ac
 			resps[i] = acceptResp{err: fmt.Errorf("record %s supersedes %s, but no version of it is stored: %w", v.RecordID, v.Supersedes, store.ErrConflict)}
 		default:
 			insert = append(insert, i)
-			fresh = append(fresh, i)
 		}
 	}
 	if len(insert) == 0 {
 		return nil
 	}
-	// 3. Records for new ids: their rid, in acceptance order.
+	// 3. Numbers: under the writer lock (SQLite's single writer,
+	// Dialect.WriterLock elsewhere) the next rid and seq are one more
+	// than the highest stored, so they are assigned here instead of read
+	// back from each insert, and each row is written once, final.
+	if err := ids.load(ctx, tx); err != nil {
+		return err
+	}
 	rids := map[string]int64{}
 	for id, h := range heads {
 		rids[id] = h.rid
 	}
-	if len(fresh) > 0 {
-		args := make([]any, 0, 2*len(fresh))
-		for _, i := range fresh {
-			args = append(args, live[i].v.RecordID, 0)
-		}
-		if err := s.returning(ctx, tx, `INSERT INTO records (record_id, head_seq)`, []colType{colText, colInt}, `RETURNING rid, record_id`, args, rids); err != nil {
-			return err
-		}
-	}
-	// 4. Versions, with their new sequence numbers.
 	now := s.now()
-	args := make([]any, 0, 11*len(insert))
-	for _, i := range insert {
-		v := live[i].v
-		args = append(args, rids[v.RecordID], v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano())
-	}
-	seqs := map[string]int64{}
-	if err := s.returning(ctx, tx, `INSERT INTO versions (rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
-		[]colType{colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}, `RETURNING seq, record_id`, args, seqs); err != nil {
-		return err
-	}
-	// 5. Heads, index codes, deliveries, audit.
-	var headArgs, codeArgs, delArgs, auditArgs []any
-	var nCodes, nDels, nAudit int
+	var recArgs, verArgs, codeArgs, delArgs, auditArgs []any
+	var moved []int // superseded records whose head moves
 	for _, i := range insert {
 		r := live[i]
 		v := r.v
-		v.Seq, v.AcceptedAt = seqs[v.RecordID], now.UTC()
-		rid := rids[v.RecordID]
-		headArgs = append(headArgs, rid, v.RecordID, v.Seq)
-		for kind, codes := range map[string][]string{"hs": v.HSCodes, "country": v.Countries} {
-			for _, c := range dedupe(codes) {
-				codeArgs = append(codeArgs, v.Seq, kind, c)
-				nCodes++
-			}
+		ids.seq++
+		v.Seq, v.AcceptedAt = ids.seq, now.UTC()
+		rid, ok := rids[v.RecordID]
+		if ok {
+			moved = append(moved, i)
+		} else {
+			ids.rid++
+			rid = ids.rid
+			recArgs = append(recArgs, rid, v.RecordID, v.Seq)
 		}
+		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano())
+		codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
+		codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
 		for _, d := range r.deliveries {
 			policy, err := json.Marshal(d.Policy)
 			if err != nil {
 				return err
 			}
 			delArgs = append(delArgs, v.Seq, d.Ledger, v.RecordID, string(v.Digest), string(policy), store.StatePending, now.UnixNano(), now.UnixNano())
-			nDels++
 		}
 		if a := r.audit; a.Action != "" {
 			if a.Time.IsZero() {
 				a.Time = now
 			}
 			auditArgs = append(auditArgs, a.Time.UnixNano(), a.Actor, a.Action, v.RecordID, rid, a.Detail)
-			nAudit++
 		}
 		resps[i] = acceptResp{res: store.AcceptResult{Version: v}}
 	}
-	stmts := []struct {
-		head  string
-		types []colType
-		tail  string
-		args  []any
-	}{
-		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}, `ON CONFLICT (rid) DO UPDATE SET head_seq = excluded.head_seq`, headArgs},
-		{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}, ``, codeArgs},
-		{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colText, colText, colInt, colInt}, ``, delArgs},
-		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}, ``, auditArgs},
-	}
-	for _, st := range stmts {
-		for _, c := range s.bulk(st.head, st.types, st.tail, st.args) {
-			if _, err := tx.ExecContext(ctx, c.query, c.args...); err != nil {
-				return err
-			}
+	for _, i := range moved {
+		v := resps[i].res.Version
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE records SET head_seq = ? WHERE rid = ?`), v.Seq, rids[v.RecordID]); err != nil {
+			return err
 		}
 	}
+	for k, args := range [][]any{recArgs, verArgs, codeArgs, delArgs, auditArgs} {
+		if err := s.insertRows(ctx, tx, acceptInserts[k], args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowInsert is a multi-row insert into one table.
+type rowInsert struct {
+	head  string // INSERT INTO t (cols)
+	types []colType
+}
+
+// acceptInserts are the inserts of accepting a version, in order.
+var acceptInserts = []rowInsert{
+	{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}},
+	{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
+		[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}},
+	{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}},
+	{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colText, colText, colInt, colInt}},
+	{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}},
+}
+
+// appendCodes appends the (seq, kind, code) rows of a version's distinct
+// index codes of one kind.
+func appendCodes(args []any, seq int64, kind string, codes []string) []any {
+	for _, c := range dedupe(codes) {
+		args = append(args, seq, kind, c)
+	}
+	return args
+}
+
+// idAlloc hands out the record and version numbers of one accepting
+// transaction.
+type idAlloc struct {
+	loaded   bool
+	rid, seq int64 // the last assigned
+}
+
+func (a *idAlloc) load(ctx context.Context, tx *sql.Tx) error {
+	if a.loaded {
+		return nil
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rid), 0) FROM records`).Scan(&a.rid); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM versions`).Scan(&a.seq); err != nil {
+		return err
+	}
+	a.loaded = true
 	return nil
 }
 
@@ -170,89 +195,121 @@ const (
 
 var pgArrayTypes = map[colType]string{colInt: "bigint[]", colText: "text[]", colBytes: "bytea[]"}
 
-// chunk is one statement of a bulk insert and its arguments.
-type chunk struct {
-	query string
-	args  []any
-}
+// sqliteChunks are the row counts of SQLite's multi-row inserts, largest
+// first. modernc.org/sqlite matches each positional parameter to its
+// argument by a linear search (quadratic in a statement's parameters), and
+// every distinct statement text is parsed again: a few fixed sizes keep
+// both small and let each size be prepared once.
+var sqliteChunks = []int{32, 8, 1}
 
-// bulk turns a multi-row insert (head: "INSERT INTO t (cols)"; tail: ON
-// CONFLICT or RETURNING; args row after row) into statements. SQLite gets
-// multi-row VALUES, split to stay under maxParams. PostgreSQL gets one
+// insertRows inserts rows (args row after row). PostgreSQL gets one
 // statement over unnest() of one array per column: a constant text (so
 // pgx prepares it once) with as many parameters as columns, where VALUES
-// would make the server parse and plan every row.
-func (s *Store) bulk(head string, types []colType, tail string, args []any) []chunk {
-	cols := len(types)
+// would make the server parse and plan every row. SQLite gets multi-row
+// VALUES of sqliteChunks rows, prepared when the store opens.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, ins rowInsert, args []any) error {
+	cols := len(ins.types)
 	n := len(args) / cols
 	if n == 0 {
 		return nil
 	}
 	if s.d.Unnest {
-		arrays := make([]any, cols)
-		sel := make([]string, cols)
-		for c, t := range types {
-			sel[c] = fmt.Sprintf("$%d::%s", c+1, pgArrayTypes[t])
-			switch t {
-			case colInt:
-				a := make([]int64, n)
-				for r := range n {
-					switch v := args[r*cols+c].(type) {
-					case int64:
-						a[r] = v
-					case int:
-						a[r] = int64(v)
-					}
-				}
-				arrays[c] = a
-			case colText:
-				a := make([]string, n)
-				for r := range n {
-					a[r] = args[r*cols+c].(string)
-				}
-				arrays[c] = a
-			case colBytes:
-				a := make([][]byte, n)
-				for r := range n {
-					a[r] = args[r*cols+c].([]byte)
-				}
-				arrays[c] = a
+		_, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`, unnestArrays(ins.types, args)...)
+		return err
+	}
+	for done := 0; done < n; {
+		k := sqliteChunks[len(sqliteChunks)-1]
+		for _, c := range sqliteChunks {
+			if c <= n-done {
+				k = c
+				break
 			}
 		}
-		return []chunk{{query: head + ` SELECT * FROM unnest(` + strings.Join(sel, ", ") + `) ` + tail, args: arrays}}
+		st := s.stmts[s.chunkQuery(ins, k)]
+		if st == nil {
+			return fmt.Errorf("sqlstore: %s of %d rows was not prepared", ins.head, k)
+		}
+		if _, err := tx.StmtContext(ctx, st).ExecContext(ctx, args[done*cols:(done+k)*cols]...); err != nil {
+			return err
+		}
+		done += k
 	}
-	var out []chunk
-	per := maxParams / cols
-	for start := 0; start < n; start += per {
-		k := min(per, n-start)
-		out = append(out, chunk{query: s.q(head + ` VALUES ` + placeholders(k, cols) + ` ` + tail), args: args[start*cols : (start+k)*cols]})
-	}
-	return out
+	return nil
 }
 
-// returning runs a bulk INSERT ... RETURNING <int64>, <record id> and
-// collects the answers into into.
-func (s *Store) returning(ctx context.Context, tx *sql.Tx, head string, types []colType, tail string, args []any, into map[string]int64) error {
-	for _, c := range s.bulk(head, types, tail, args) {
-		rows, err := tx.QueryContext(ctx, c.query, c.args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var num int64
-			var id string
-			if err := rows.Scan(&num, &id); err != nil {
-				rows.Close()
-				return err
+// chunkQuery is the VALUES insert of rows rows.
+func (s *Store) chunkQuery(ins rowInsert, rows int) string {
+	head := ins.head
+	if s.d.InsertOrFail {
+		head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+	}
+	return s.q(head + ` VALUES ` + placeholders(rows, len(ins.types)))
+}
+
+// prepareInserts prepares the multi-row VALUES inserts insertRows runs
+// (all dialects but those using unnest). It must run before the first
+// transaction: with SQLite's single connection, a statement cannot be
+// prepared on the database while a transaction holds it.
+func (s *Store) prepareInserts(ctx context.Context) error {
+	if s.d.Unnest {
+		return nil
+	}
+	s.stmts = map[string]*sql.Stmt{}
+	for _, ins := range acceptInserts {
+		for _, k := range sqliteChunks {
+			q := s.chunkQuery(ins, k)
+			st, err := s.db.PrepareContext(ctx, q)
+			if err != nil {
+				return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
 			}
-			into[id] = num
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			s.stmts[q] = st
 		}
 	}
 	return nil
+}
+
+// unnestArgs returns "$1::bigint[], $2::text[], ..." for types.
+func unnestArgs(types []colType) string {
+	sel := make([]string, len(types))
+	for c, t := range types {
+		sel[c] = fmt.Sprintf("$%d::%s", c+1, pgArrayTypes[t])
+	}
+	return strings.Join(sel, ", ")
+}
+
+// unnestArrays turns rows of args into one array per column.
+func unnestArrays(types []colType, args []any) []any {
+	cols := len(types)
+	n := len(args) / cols
+	arrays := make([]any, cols)
+	for c, t := range types {
+		switch t {
+		case colInt:
+			a := make([]int64, n)
+			for r := range n {
+				switch v := args[r*cols+c].(type) {
+				case int64:
+					a[r] = v
+				case int:
+					a[r] = int64(v)
+				}
+			}
+			arrays[c] = a
+		case colText:
+			a := make([]string, n)
+			for r := range n {
+				a[r] = args[r*cols+c].(string)
+			}
+			arrays[c] = a
+		case colBytes:
+			a := make([][]byte, n)
+			for r := range n {
+				a[r] = args[r*cols+c].([]byte)
+			}
+			arrays[c] = a
+		}
+	}
+	return arrays
 }
 
 // placeholders returns "(?, ?), (?, ?)" for rows tuples of cols; with

@@ -77,3 +77,12 @@ func BenchmarkAccept(b *testing.B) {
 	defer s.Close()
 	storetest.BenchmarkAccept(b, s)
 }
+
+func TestIntegrity(t *testing.T) {
+	s, err := postgres.Open(context.Background(), isolated(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.Integrity(t, s)
+}

@@ -35,10 +35,10 @@ var Dialect = sqlstore.Dialect{
 // Foreign keys are declared but not enforced here: enforcing them makes
 // SQLite keep a statement journal (a copy of every page a statement
 // touches) for each insert, a sixth of the cost of accepting a record. The
-// store assigns every key itself inside the one writing transaction;
-// PostgreSQL, which runs the same store code and test suite, enforces the
-// same keys, and the SQLite tests check the file with
-// PRAGMA foreign_key_check after every test.
+// store assigns every key itself inside the one writing transaction (and
+// PostgreSQL does not enforce them either, since store version 5);
+// Store.CheckIntegrity verifies the relations, and the shared store tests
+// run it after every test.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "cache_size(-65536)", "wal_autocheckpoint(8192)", "temp_store(MEMORY)"} {

@@ -86,6 +86,9 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 // DB returns the underlying database (for benchmarks and tooling).
 func (s *Store) DB() *sql.DB { return s.db }
 
+// Dialect returns the store's SQL dialect.
+func (s *Store) Dialect() Dialect { return s.d }
+
 // Close closes the database; it is idempotent.
 func (s *Store) Close() error {
 	s.closeMu.Lock()
@@ -187,17 +190,19 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return int(v.Int64), err
 }
 
+// splitStatements splits a migration into statements at semicolons, after
+// dropping its comment lines (which may contain semicolons).
 func splitStatements(body string) []string {
-	var out []string
-	for _, part := range strings.Split(body, ";") {
-		var lines []string
-		for _, l := range strings.Split(part, "\n") {
-			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
-				lines = append(lines, l)
-			}
+	var code []string
+	for _, l := range strings.Split(body, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+			code = append(code, l)
 		}
-		if len(lines) > 0 {
-			out = append(out, strings.Join(lines, "\n"))
+	}
+	var out []string
+	for _, part := range strings.Split(strings.Join(code, "\n"), ";") {
+		if strings.TrimSpace(part) != "" {
+			out = append(out, strings.TrimSpace(part))
 		}
 	}
 	return out

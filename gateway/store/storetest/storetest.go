@@ -21,6 +21,22 @@ type Harness struct {
 	Open func(t *testing.T) (s store.Store, reopen func() (store.Store, error))
 }
 
+// IntegrityChecker is implemented by stores that can verify the relations
+// between their own tables (sqlstore.Store.CheckIntegrity).
+type IntegrityChecker interface {
+	CheckIntegrity(ctx context.Context) error
+}
+
+// checkIntegrity fails t if s reports broken relations after a test.
+func checkIntegrity(t *testing.T, s store.Store) {
+	t.Helper()
+	if c, ok := s.(IntegrityChecker); ok && !t.Failed() {
+		if err := c.CheckIntegrity(context.Background()); err != nil {
+			t.Errorf("after the test: %v", err)
+		}
+	}
+}
+
 // Run runs the suite.
 func Run(t *testing.T, h Harness) {
 	tests := map[string]func(*testing.T, store.Store){
@@ -46,6 +62,7 @@ func Run(t *testing.T, h Harness) {
 			s, _ := h.Open(t)
 			t.Cleanup(func() { _ = s.Close() })
 			fn(t, s)
+			checkIntegrity(t, s)
 		})
 	}
 	t.Run("Reopen", func(t *testing.T) {

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +107,39 @@ func Upgrade(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func() (store.St
 	}
 	if rec, err := s.Record(ctx, b1.RecordID); err != nil || len(rec.History) != 2 || rec.Current.Digest != b2.Digest {
 		t.Fatalf("B after its new version: %v %+v", err, rec)
+	}
+}
+
+// Integrity checks that s.CheckIntegrity passes on a store the suite's
+// operations leave behind and reports each relation a damaged database
+// breaks.
+func Integrity(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	a, b := version(1, ""), version(1, "")
+	for _, v := range []store.Version{a, b} {
+		if _, err := s.Accept(ctx, v, deliveries("chain"), audit()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CheckIntegrity(ctx); err != nil {
+		t.Fatalf("intact store: %v", err)
+	}
+	// Remove A's version: its record's head, its codes and its delivery
+	// now point at nothing.
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.DB().ExecContext(ctx, s.Dialect().Rebind(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`DELETE FROM versions WHERE record_id = ?`, a.RecordID)
+	err := s.CheckIntegrity(ctx)
+	if !errors.Is(err, sqlstore.ErrIntegrity) {
+		t.Fatalf("damaged store: got %v, want ErrIntegrity", err)
+	}
+	for _, want := range []string{"1 records whose head version is missing", "index codes of a missing version", "1 deliveries of a missing version"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("damaged store: %q does not report %q", err, want)
+		}
 	}
 }

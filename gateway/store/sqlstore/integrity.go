@@ -1,0 +1,40 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrIntegrity is wrapped by CheckIntegrity's errors.
+var ErrIntegrity = errors.New("store integrity")
+
+// integrityChecks are the relations between the record tables that the
+// store keeps itself (neither database enforces them; see migration 5):
+// each query counts the rows that break one.
+var integrityChecks = []struct{ what, query string }{
+	{"versions whose record is missing", `SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.rid = v.rid)`},
+	{"records whose head version is missing or another record's", `SELECT COUNT(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = r.head_seq AND v.rid = r.rid)`},
+	{"records whose head is not their latest version", `SELECT COUNT(*) FROM records r WHERE r.head_seq <> (SELECT MAX(v.seq) FROM versions v WHERE v.rid = r.rid)`},
+	{"index codes of a missing version", `SELECT COUNT(*) FROM record_codes c WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = c.seq)`},
+	{"deliveries of a missing version", `SELECT COUNT(*) FROM deliveries d WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = d.vseq AND v.record_id = d.record_id AND v.digest = d.digest)`},
+	{"audit entries of a missing record", `SELECT COUNT(*) FROM audit a WHERE a.rid <> 0 AND NOT EXISTS (SELECT 1 FROM records r WHERE r.rid = a.rid AND r.record_id = a.record_id)`},
+}
+
+// CheckIntegrity verifies the relations between records, versions, index
+// codes, deliveries and audit entries. It reads every row: for tests and
+// for an operator's occasional check, not for a hot path. The error lists
+// each broken relation with its count and wraps ErrIntegrity.
+func (s *Store) CheckIntegrity(ctx context.Context) error {
+	var errs []error
+	for _, c := range integrityChecks {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
+			return fmt.Errorf("sqlstore: integrity check (%s): %w", c.what, err)
+		}
+		if n > 0 {
+			errs = append(errs, fmt.Errorf("%w: %d %s", ErrIntegrity, n, c.what))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -135,26 +134,23 @@ func (s *Server) readBatch(w http.ResponseWriter, r *http.Request) ([][]byte, []
 	var results []BatchItemView
 	switch ct {
 	case "application/json", "":
-		var raw []json.RawMessage
-		dec := json.NewDecoder(r.Body)
-		if err := dec.Decode(&raw); err != nil {
-			s.batchBodyError(w, r, err, "the body must be a JSON array of records")
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			s.batchBodyError(w, r, err, "the body could not be read")
 			return nil, nil, false
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			if err == nil {
-				err = errors.New("unexpected data after the array")
-			}
+		raw, err := splitArray(body)
+		if err != nil {
 			s.batchBodyError(w, r, err, "the body must be one JSON array of records")
 			return nil, nil, false
 		}
 		if !s.batchSize(w, r, len(raw)) {
 			return nil, nil, false
 		}
-		items = make([][]byte, len(raw))
+		items = raw
 		results = make([]BatchItemView, len(raw))
-		for i, m := range raw {
-			items[i], results[i].Index = m, i
+		for i := range results {
+			results[i].Index = i
 		}
 	case event.ApplicationCloudEventsBatchJSON:
 		evs, err := cehttp.NewEventsFromHTTPRequest(r)

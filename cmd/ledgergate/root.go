@@ -96,7 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	root.AddCommand(a.schemaCmd(), a.versionCmd(), a.serveCmd(), a.configCmd(), a.keysCmd(),
 		a.submitCmd(), a.getCmd(), a.listCmd(), a.demoCmd(), a.benchCmd(),
-		a.reconcileCmd(), a.verifyCmd())
+		a.reconcileCmd(), a.verifyCmd(), a.storeCmd())
 
 	err := root.Execute()
 	if err == nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 	"github.com/ledgergate/ledgergate/internal/config"
 	"github.com/ledgergate/ledgergate/schema"
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,13 +102,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 	if g.Registry, err = cfg.Schema.Registry(); err != nil {
 		return nil, err
 	}
-	switch cfg.Store.Driver {
-	case "postgres":
-		g.Store, err = postgres.Open(ctx, cfg.Store.DSN)
-	default:
-		g.Store, err = sqlite.Open(ctx, cfg.Store.DSN)
-	}
-	if err != nil {
+	if g.Store, err = OpenStore(ctx, cfg.Store); err != nil {
 		return nil, err
 	}
 	var apiLedgers []api.Ledger
@@ -285,4 +280,12 @@ func (g *Gateway) Close() {
 			_ = g.Store.Close()
 		}
 	})
+}
+
+// OpenStore opens (and migrates) the store the configuration names.
+func OpenStore(ctx context.Context, c config.Store) (*sqlstore.Store, error) {
+	if c.Driver == "postgres" {
+		return postgres.Open(ctx, c.DSN)
+	}
+	return sqlite.Open(ctx, c.DSN)
 }

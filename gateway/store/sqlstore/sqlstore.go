@@ -64,7 +64,7 @@ type Store struct {
 	batcherDone chan struct{}
 	pending     sync.WaitGroup // Accept calls in flight
 
-	stmts map[string]*sql.Stmt // prepared inserts (prepareInserts)
+	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
 
 }
 
@@ -100,8 +100,10 @@ func (s *Store) Close() error {
 	s.pending.Wait() // no Accept can start now; let those queued finish
 	close(s.queue)
 	<-s.batcherDone
-	for _, st := range s.stmts {
-		st.Close()
+	for _, sts := range s.inserts {
+		for _, st := range sts {
+			st.Close()
+		}
 	}
 	return s.db.Close()
 }

@@ -12,13 +12,12 @@ import (
 )
 
 // maxParams bounds the parameters of one statement (SQLite allows 32766,
-// PostgreSQL 65535); longer multi-row inserts are split.
+// PostgreSQL 65535); longer lists are split.
 const maxParams = 30000
 
 // acceptWave stores the requests live[i] for i in wave (distinct record
 // ids) with a handful of multi-row statements, writing each request's
-// outcome to resps[i]. SQLite (through modernc.org/sqlite) parses every
-// statement it runs, so statements per batch, not per record, is what
+// outcome to resps[i]: statements per batch, not per record, is what
 // makes group commit pay.
 func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []int, resps []acceptResp) error {
 	ctx := context.Background()
@@ -130,8 +129,8 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			return err
 		}
 	}
-	for k, args := range [][]any{recArgs, verArgs, codeArgs, delArgs, auditArgs} {
-		if err := s.insertRows(ctx, tx, acceptInserts[k], args); err != nil {
+	for t, args := range [][]any{recArgs, verArgs, codeArgs, delArgs, auditArgs} {
+		if err := s.insertRows(ctx, tx, t, args); err != nil {
 			return err
 		}
 	}
@@ -202,12 +201,14 @@ var pgArrayTypes = map[colType]string{colInt: "bigint[]", colText: "text[]", col
 // both small and let each size be prepared once.
 var sqliteChunks = []int{32, 8, 1}
 
-// insertRows inserts rows (args row after row). PostgreSQL gets one
-// statement over unnest() of one array per column: a constant text (so
-// pgx prepares it once) with as many parameters as columns, where VALUES
-// would make the server parse and plan every row. SQLite gets multi-row
-// VALUES of sqliteChunks rows, prepared when the store opens.
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, ins rowInsert, args []any) error {
+// insertRows inserts rows into the table of acceptInserts[t] (args row
+// after row). PostgreSQL gets one statement over unnest() of one array per
+// column: a constant text (so pgx prepares it once) with as many
+// parameters as columns, where VALUES would make the server parse and plan
+// every row. SQLite gets multi-row VALUES of sqliteChunks rows, prepared
+// when the store opens.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) error {
+	ins := acceptInserts[t]
 	cols := len(ins.types)
 	n := len(args) / cols
 	if n == 0 {
@@ -217,19 +218,12 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, ins rowInsert, args 
 		_, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`, unnestArrays(ins.types, args)...)
 		return err
 	}
-	for done := 0; done < n; {
-		k := sqliteChunks[len(sqliteChunks)-1]
-		for _, c := range sqliteChunks {
-			if c <= n-done {
-				k = c
-				break
-			}
+	for done, j := 0, 0; done < n; {
+		for sqliteChunks[j] > n-done {
+			j++ // the last size is 1, so this stops
 		}
-		st := s.stmts[s.chunkQuery(ins, k)]
-		if st == nil {
-			return fmt.Errorf("sqlstore: %s of %d rows was not prepared", ins.head, k)
-		}
-		if _, err := tx.StmtContext(ctx, st).ExecContext(ctx, args[done*cols:(done+k)*cols]...); err != nil {
+		k := sqliteChunks[j]
+		if _, err := tx.StmtContext(ctx, s.inserts[t][j]).ExecContext(ctx, args[done*cols:(done+k)*cols]...); err != nil {
 			return err
 		}
 		done += k
@@ -237,32 +231,28 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, ins rowInsert, args 
 	return nil
 }
 
-// chunkQuery is the VALUES insert of rows rows.
-func (s *Store) chunkQuery(ins rowInsert, rows int) string {
-	head := ins.head
-	if s.d.InsertOrFail {
-		head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
-	}
-	return s.q(head + ` VALUES ` + placeholders(rows, len(ins.types)))
-}
-
 // prepareInserts prepares the multi-row VALUES inserts insertRows runs
-// (all dialects but those using unnest). It must run before the first
-// transaction: with SQLite's single connection, a statement cannot be
-// prepared on the database while a transaction holds it.
+// (all dialects but those using unnest): s.inserts[t][j] inserts
+// sqliteChunks[j] rows into the table of acceptInserts[t]. It must run
+// before the first transaction: with SQLite's single connection, a
+// statement cannot be prepared on the database while a transaction holds
+// it.
 func (s *Store) prepareInserts(ctx context.Context) error {
 	if s.d.Unnest {
 		return nil
 	}
-	s.stmts = map[string]*sql.Stmt{}
-	for _, ins := range acceptInserts {
+	s.inserts = make([][]*sql.Stmt, len(acceptInserts))
+	for t, ins := range acceptInserts {
+		head := ins.head
+		if s.d.InsertOrFail {
+			head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+		}
 		for _, k := range sqliteChunks {
-			q := s.chunkQuery(ins, k)
-			st, err := s.db.PrepareContext(ctx, q)
+			st, err := s.db.PrepareContext(ctx, s.q(head+` VALUES `+placeholders(k, len(ins.types))))
 			if err != nil {
 				return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
 			}
-			s.stmts[q] = st
+			s.inserts[t] = append(s.inserts[t], st)
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,8 +15,8 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/reconcile"
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
-	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 	"github.com/ledgergate/ledgergate/gateway/verify"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -25,12 +24,7 @@ import (
 // with the store exposed.
 func reconcileFixture(t *testing.T) (*fixture, store.Store, *memory.Ledger) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testenv.SQLiteStore(t)
 	reg := schema.Default()
 	router, err := routing.New([]routing.Route{{Name: "all", Targets: []routing.Target{{Ledger: "chain-a", Disclosure: adapters.DisclosureFull}}}}, []string{"chain-a"})
 	if err != nil {

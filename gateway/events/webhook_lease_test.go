@@ -6,14 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ledgergate/ledgergate/adapters"
-	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 )
 
 // TestWebhookInstancesDeliverOnce: two gateway instances that see the same
@@ -23,11 +22,7 @@ import (
 func TestWebhookInstancesDeliverOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testenv.SQLiteStore(t)
 	var mu sync.Mutex
 	got := map[string]int{}
 	arrived := make(chan struct{}, 1000)

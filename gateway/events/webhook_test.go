@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,17 +15,13 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/events"
 	"github.com/ledgergate/ledgergate/gateway/store"
-	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 )
 
 func TestWebhooksRetryAndDeadLetter(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testenv.SQLiteStore(t)
 	secret := []byte("hook-secret")
 	var mu sync.Mutex
 	var bodies []string
@@ -86,6 +81,7 @@ func TestWebhooksRetryAndDeadLetter(t *testing.T) {
 	mu.Unlock()
 	// The down webhook dead-letters the events it could not deliver.
 	var dl []store.DeadLetter
+	var err error
 	for ctx.Err() == nil {
 		dl, err = st.DeadLetters(ctx, store.DeadLetterQuery{Kind: store.DeadLetterWebhook, Source: "down"})
 		if err != nil {
@@ -116,11 +112,7 @@ func TestWebhooksRetryAndDeadLetter(t *testing.T) {
 func TestWebhookUnknownPosition(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testenv.SQLiteStore(t)
 	got := make(chan string, 10)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)

@@ -3,7 +3,6 @@ package reconcile_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/relay"
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
-	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -58,12 +57,7 @@ var redactedFields = []string{"sensorType", "observedAt"}
 // (redacted) and ledgers[2] (digest), named by names.
 func newGateway(t *testing.T, names [3]string, ledgers [3]adapters.Adapter) *gateway {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "gw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testenv.SQLiteStore(t)
 	router, err := routing.New([]routing.Route{{Name: "all", Targets: []routing.Target{
 		{Ledger: names[0], Disclosure: adapters.DisclosureFull},
 		{Ledger: names[1], Disclosure: adapters.DisclosureRedacted, PublicFields: redactedFields},

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/ledgergate/ledgergate/internal/bench"
@@ -20,6 +22,7 @@ func (a *app) benchCmd() *cobra.Command {
 		Short: "Records/s through POST /v1/records next to the store's raw insert rate, and latency at fixed rates",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			tuneGC()
 			dir, err := os.MkdirTemp("", "ledgergate-bench-")
 			if err != nil {
 				return err
@@ -37,7 +40,9 @@ func (a *app) benchCmd() *cobra.Command {
 				}
 				defer pprof.StopCPUProfile()
 			}
-			fmt.Fprintf(a.stdout, "ingest benchmark: store=%s, %d clients, %v per run, GOMAXPROCS=%d, %s\n", o.Store, o.Concurrency, o.Duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
+			gc := debug.SetGCPercent(-1)
+			debug.SetGCPercent(gc)
+			fmt.Fprintf(a.stdout, "ingest benchmark: store=%s, %d clients, %v per run, GOMAXPROCS=%d, GOGC=%d, %s\n", o.Store, o.Concurrency, o.Duration, runtime.GOMAXPROCS(0), gc, time.Now().UTC().Format(time.RFC3339))
 			return bench.IngestRun(cmd.Context(), o, func(r bench.Result) { fmt.Fprintln(a.stdout, r) })
 		},
 	}
@@ -47,6 +52,7 @@ func (a *app) benchCmd() *cobra.Command {
 	ingest.Flags().IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients for the throughput runs")
 	ingest.Flags().IntSliceVar(&o.Rates, "rates", []int{1000, 5000}, "fixed request rates for the latency runs")
 	ingest.Flags().IntVar(&o.BatchSize, "batch", 200, "records per request in the batch run")
+	ingest.Flags().StringSliceVar(&o.Runs, "runs", nil, "measurements to run: "+strings.Join(bench.RunNames, ", ")+" (default all)")
 	ingest.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	cmd.AddCommand(ingest)
 	return cmd

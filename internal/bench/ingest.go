@@ -45,6 +45,16 @@ type Options struct {
 	Concurrency int           // clients for the throughput runs
 	Rates       []int         // fixed request rates for latency runs
 	BatchSize   int           // records per POST /v1/records:batch request
+	// Runs selects the measurements by name: raw, api, batch, latency
+	// (empty: all of them).
+	Runs []string
+}
+
+// Run names for Options.Runs.
+var RunNames = []string{"raw", "api", "batch", "latency"}
+
+func (o Options) runs(name string) bool {
+	return len(o.Runs) == 0 || slices.Contains(o.Runs, name)
 }
 
 // Result is one measurement.
@@ -60,12 +70,15 @@ type Result struct {
 	// it. 1e6/CPU µs is the rate all GOMAXPROCS cores could sustain at
 	// that cost.
 	CPU time.Duration
+	// Faults is the process's minor page faults per record in a
+	// throughput run.
+	Faults float64
 }
 
 func (r Result) String() string {
 	s := fmt.Sprintf("%-34s %8d req  %9.0f /s", r.Name, r.Requests, r.PerSecond)
 	if r.CPU > 0 {
-		s += fmt.Sprintf("  cpu %v/record", r.CPU.Round(100*time.Nanosecond))
+		s += fmt.Sprintf("  cpu %v/record  faults %.2f/record", r.CPU.Round(100*time.Nanosecond), r.Faults)
 	}
 	if r.P50 > 0 {
 		s += fmt.Sprintf("  p50 %-10v p99 %-10v", r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond))
@@ -134,29 +147,26 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	if o.BatchSize <= 0 {
 		o.BatchSize = 200
 	}
+	for _, r := range o.Runs {
+		if !slices.Contains(RunNames, r) {
+			return fmt.Errorf("bench: unknown run %q (runs: %v)", r, RunNames)
+		}
+	}
 	recs, err := newRecords()
 	if err != nil {
 		return err
 	}
-	// Raw insert rate of the store: Accept with prepared versions.
-	st, err := openStore(ctx, o, "raw")
-	if err != nil {
-		return err
+	if o.runs("raw") {
+		if err := rawRun(ctx, o, recs, report); err != nil {
+			return err
+		}
+	}
+	if !o.runs("api") && !o.runs("batch") && !o.runs("latency") {
+		return nil
 	}
 	reg := schema.Default()
-	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, func() error {
-		id, body := recs.next() // canonical already; no validation in the raw rate
-		_, err := st.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
-			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
-			HSCodes: []string{"7213200000", "720917"}, Countries: []string{"CA", "MX", "US"}},
-			[]store.NewDelivery{{Ledger: "bench", Policy: adapters.Policy{Disclosure: adapters.DisclosureDigest}}}, store.AuditEntry{Actor: "bench", Action: "record.accepted"})
-		return err
-	})
-	st.Close()
-	report(raw)
-
 	// The HTTP API, over loopback.
-	st, err = openStore(ctx, o, "api")
+	st, err := openStore(ctx, o, "api")
 	if err != nil {
 		return err
 	}
@@ -190,7 +200,9 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		}
 		return nil
 	}
-	report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, post))
+	if o.runs("api") {
+		report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, post))
+	}
 	// Batches: one request carries BatchSize records.
 	batchURL := "http://" + ln.Addr().String() + "/v1/records:batch"
 	postBatch := func() (int, error) {
@@ -221,11 +233,35 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		return out.Accepted, nil
 	}
 	clients := max(1, min(o.Concurrency, 4))
-	report(throughputN(ctx, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, postBatch))
+	if o.runs("batch") {
+		report(throughputN(ctx, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, postBatch))
+	}
 	for _, rate := range o.Rates {
+		if !o.runs("latency") {
+			break
+		}
 		report(fixedRate(ctx, fmt.Sprintf("POST /v1/records at %d/s", rate), rate, o.Duration, post))
 	}
 	return nil
+}
+
+// rawRun measures the raw insert rate of the store: Accept with
+// versions prepared in advance (canonical already, no validation).
+func rawRun(ctx context.Context, o Options, recs *records, report func(Result)) error {
+	st, err := openStore(ctx, o, "raw")
+	if err != nil {
+		return err
+	}
+	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, func() error {
+		id, body := recs.next()
+		_, err := st.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
+			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
+			HSCodes: []string{"7213200000", "720917"}, Countries: []string{"CA", "MX", "US"}},
+			[]store.NewDelivery{{Ledger: "bench", Policy: adapters.Policy{Disclosure: adapters.DisclosureDigest}}}, store.AuditEntry{Actor: "bench", Action: "record.accepted"})
+		return err
+	})
+	report(raw)
+	return st.Close()
 }
 
 func mustJSON(v any) []byte {
@@ -301,7 +337,7 @@ func throughput(ctx context.Context, name string, n int, d time.Duration, fn fun
 func throughputN(ctx context.Context, name string, n int, d time.Duration, fn func() (int, error)) Result {
 	var done, errs atomic.Int64
 	deadline := time.Now().Add(d)
-	start, cpu0 := time.Now(), processCPU()
+	start, use0 := time.Now(), processUsage()
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
@@ -315,21 +351,27 @@ func throughputN(ctx context.Context, name string, n int, d time.Duration, fn fu
 		})
 	}
 	wg.Wait()
-	el, cpu := time.Since(start), processCPU()-cpu0
+	el, use := time.Since(start), processUsage()
 	r := Result{Name: name, Requests: int(done.Load()), Errors: int(errs.Load()), PerSecond: float64(done.Load()) / el.Seconds()}
 	if n := done.Load(); n > 0 {
-		r.CPU = cpu / time.Duration(n)
+		r.CPU = (use.cpu - use0.cpu) / time.Duration(n)
+		r.Faults = float64(use.faults-use0.faults) / float64(n)
 	}
 	return r
 }
 
-// processCPU is the CPU time (user + system) this process has used.
-func processCPU() time.Duration {
+// usage is what this process has used so far.
+type usage struct {
+	cpu    time.Duration // user + system
+	faults int64         // minor page faults
+}
+
+func processUsage() usage {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
+		return usage{}
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), faults: ru.Minflt}
 }
 
 // fixedRate issues requests at rate per second (open loop: a slow answer

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestBenchIngest runs a short benchmark on SQLite and checks that each
+// selected measurement stored records without errors and that the others
+// did not run.
+func TestBenchIngest(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100)) // the bench tunes the GC
+	code, out, errOut := runCLI(t, "", "bench", "ingest", "--runs", "raw,batch", "--duration", "300ms", "--batch", "20")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record$`)
+	found := line.FindAllStringSubmatch(out, -1)
+	if len(found) != 2 {
+		t.Fatalf("want a raw and a batch result without errors, got:\n%s", out)
+	}
+	for _, m := range found {
+		if n, _ := strconv.Atoi(m[2]); n == 0 {
+			t.Errorf("%s stored no records:\n%s", m[1], out)
+		}
+	}
+	if strings.Contains(out, "clients)") || strings.Contains(out, " at ") {
+		t.Errorf("runs not selected were measured:\n%s", out)
+	}
+
+	code, _, errOut = runCLI(t, "", "bench", "ingest", "--runs", "raw,nope", "--duration", "100ms")
+	if code == 0 || !strings.Contains(errOut, `unknown run "nope"`) {
+		t.Fatalf("unknown run: exit %d, %s", code, errOut)
+	}
+}

@@ -83,7 +83,7 @@ func (in *Ingestor) SubmitRecord(ctx context.Context, who Submitter, rec *schema
 			v.IssuedAt = t
 		}
 	}
-	v.HSCodes, v.Countries = IndexCodes(rec.Fields())
+	v.HSCodes, v.Countries = IndexCodes(rec.Canonical)
 	deliveries := in.router.Deliveries(who.Partner, rec.Type)
 	res, err := in.store.Accept(ctx, v, deliveries, store.AuditEntry{
 		Actor: who.Partner, Action: "record.accepted", Detail: string(rec.Digest),
@@ -96,37 +96,4 @@ func (in *Ingestor) SubmitRecord(ctx context.Context, who Submitter, rec *schema
 		in.onAccept(who, out)
 	}
 	return out, nil
-}
-
-// countryKeys are the fields whose values are ISO 3166 codes.
-var countryKeys = map[string]bool{
-	"countryCode": true, "countryOfOrigin": true, "originCountry": true, "destinationCountry": true,
-	"countryOfExport": true, "countryOfDestination": true, "jurisdictions": true, "territories": true,
-}
-
-// IndexCodes collects the HS codes and country codes anywhere in a record,
-// for the query filters.
-func IndexCodes(doc map[string]any) (hs, countries []string) {
-	var walk func(key string, v any)
-	walk = func(key string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, vv := range x {
-				walk(k, vv)
-			}
-		case []any:
-			for _, vv := range x {
-				walk(key, vv)
-			}
-		case string:
-			switch {
-			case key == "hsCode":
-				hs = append(hs, x)
-			case countryKeys[key]:
-				countries = append(countries, x)
-			}
-		}
-	}
-	walk("", doc)
-	return hs, countries
 }

@@ -22,6 +22,7 @@ try. Nothing needs to be installed.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			tuneGC()
 			return demo.Run(ctx, o, a.stdout)
 		},
 	}

@@ -30,6 +30,7 @@ SIGTERM shuts it down gracefully.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			tuneGC()
 			g, err := server.New(ctx, cfg)
 			if err != nil {
 				return usageErr("%v", err)

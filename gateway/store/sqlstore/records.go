@@ -120,7 +120,10 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	if q.State != "" {
 		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.vseq = v.seq AND d.state = ?)`, q.State)
 	}
-	query := `SELECT ` + versionCols + ` FROM records h JOIN versions v ON v.seq = h.head_seq WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.seq LIMIT ?`
+	// A version is listed when it is its record's head; the record is
+	// reached by its key, so no index on head_seq is needed (store
+	// version 6).
+	query := `SELECT ` + versionCols + ` FROM versions v JOIN records h ON h.rid = v.rid AND h.head_seq = v.seq WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.seq LIMIT ?`
 	args = append(args, limit+1)
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {

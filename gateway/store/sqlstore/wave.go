@@ -173,10 +173,7 @@ func (a *idAlloc) load(ctx context.Context, tx *sql.Tx) error {
 	if a.loaded {
 		return nil
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rid), 0) FROM records`).Scan(&a.rid); err != nil {
-		return err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM versions`).Scan(&a.seq); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(rid), 0) FROM records), (SELECT COALESCE(MAX(seq), 0) FROM versions)`).Scan(&a.rid, &a.seq); err != nil {
 		return err
 	}
 	a.loaded = true

@@ -65,6 +65,7 @@ type Store struct {
 	pending     sync.WaitGroup // Accept calls in flight
 
 	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
+	chunks  [][]int       // their row counts
 
 }
 

@@ -191,18 +191,35 @@ const (
 
 var pgArrayTypes = map[colType]string{colInt: "bigint[]", colText: "text[]", colBytes: "bytea[]"}
 
-// sqliteChunks are the row counts of SQLite's multi-row inserts, largest
-// first. modernc.org/sqlite matches each positional parameter to its
-// argument by a linear search (quadratic in a statement's parameters), and
-// every distinct statement text is parsed again: a few fixed sizes keep
-// both small and let each size be prepared once.
-var sqliteChunks = []int{32, 8, 1}
+// chunkParams bounds the parameters of one of SQLite's multi-row
+// inserts. modernc.org/sqlite finds each positional parameter's argument
+// by a linear search from the first, so binding n parameters costs time
+// quadratic in n (6 µs of a record's 60 in the writer with 32-row
+// inserts of versions), while each statement run has a fixed cost of a few
+// µs: about 100 parameters per statement balances the two.
+const chunkParams = 100
+
+// chunkRows returns the row counts of the multi-row inserts of a table
+// with cols columns, largest first and ending in 1: the most rows that fit
+// in chunkParams, a quarter of that, and one. A few fixed sizes let each
+// be prepared once.
+func chunkRows(cols int) []int {
+	big := max(1, chunkParams/cols)
+	sizes := []int{big}
+	if q := big / 4; q > 1 {
+		sizes = append(sizes, q)
+	}
+	if big > 1 {
+		sizes = append(sizes, 1)
+	}
+	return sizes
+}
 
 // insertRows inserts rows into the table of acceptInserts[t] (args row
 // after row). PostgreSQL gets one statement over unnest() of one array per
 // column: a constant text (so pgx prepares it once) with as many
 // parameters as columns, where VALUES would make the server parse and plan
-// every row. SQLite gets multi-row VALUES of sqliteChunks rows, prepared
+// every row. SQLite gets multi-row VALUES of chunkRows rows, prepared
 // when the store opens.
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) error {
 	ins := acceptInserts[t]
@@ -215,11 +232,12 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) e
 		_, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`, unnestArrays(ins.types, args)...)
 		return err
 	}
+	sizes := s.chunks[t]
 	for done, j := 0, 0; done < n; {
-		for sqliteChunks[j] > n-done {
+		for sizes[j] > n-done {
 			j++ // the last size is 1, so this stops
 		}
-		k := sqliteChunks[j]
+		k := sizes[j]
 		if _, err := tx.StmtContext(ctx, s.inserts[t][j]).ExecContext(ctx, args[done*cols:(done+k)*cols]...); err != nil {
 			return err
 		}
@@ -230,7 +248,7 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) e
 
 // prepareInserts prepares the multi-row VALUES inserts insertRows runs
 // (all dialects but those using unnest): s.inserts[t][j] inserts
-// sqliteChunks[j] rows into the table of acceptInserts[t]. It must run
+// s.chunks[t][j] rows into the table of acceptInserts[t]. It must run
 // before the first transaction: with SQLite's single connection, a
 // statement cannot be prepared on the database while a transaction holds
 // it.
@@ -244,7 +262,8 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 		if s.d.InsertOrFail {
 			head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
 		}
-		for _, k := range sqliteChunks {
+		s.chunks = append(s.chunks, chunkRows(len(ins.types)))
+		for _, k := range s.chunks[t] {
 			st, err := s.db.PrepareContext(ctx, s.q(head+` VALUES `+placeholders(k, len(ins.types))))
 			if err != nil {
 				return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)

@@ -45,6 +45,9 @@ type Options struct {
 	Concurrency int           // clients for the throughput runs
 	Rates       []int         // fixed request rates for latency runs
 	BatchSize   int           // records per POST /v1/records:batch request
+	// SequentialIDs makes record ids increase (as in the figures before
+	// 2026-11-22) instead of scattering them like random UUIDs.
+	SequentialIDs bool
 	// Runs selects the measurements by name: raw, api, batch, latency
 	// (empty: all of them).
 	Runs []string
@@ -96,6 +99,8 @@ type records struct {
 	at   int
 	n    atomic.Uint64
 	salt string
+	// sequential: ids in increasing order instead of scattered.
+	sequential bool
 }
 
 func newRecords() (*records, error) {
@@ -124,7 +129,13 @@ const idLen = len("urn:uuid:3f0c6a1e-8b1d-4c53-9a7e-2d5b8f9c1a01")
 
 // next returns a fresh record body and its id.
 func (r *records) next() (string, []byte) {
-	n := r.n.Add(1)
+	n := uint32(r.n.Add(1))
+	if !r.sequential {
+		// Partners' ids are random (UUID v4), so their index entries land
+		// anywhere in the B-tree: multiplying by an odd constant modulo
+		// 2^32 scatters consecutive numbers and never repeats one.
+		n *= 0x9E3779B1
+	}
 	b := bytes.Clone(r.tmpl)
 	// urn:uuid:xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx: rewrite the last group.
 	copy(b[r.at+len("urn:uuid:3f0c6a1e-8b1d-4c53-9a7e-"):], fmt.Sprintf("%s%08x", r.salt, n))
@@ -156,6 +167,7 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	if err != nil {
 		return err
 	}
+	recs.sequential = o.SequentialIDs
 	if o.runs("raw") {
 		if err := rawRun(ctx, o, recs, report); err != nil {
 			return err

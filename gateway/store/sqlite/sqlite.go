@@ -5,44 +5,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-// pageSize is the page size of new store files. A version row with its
-// canonical record (2-3 KB) fills a 4 KiB page alone, so every accepted
-// record added a page to the WAL at commit and again at checkpoint, each
-// frame two write calls and each checkpointed page a read and a write:
-// 8 KiB pages hold three such rows, and cut the WAL and checkpoint system
-// calls per record by more than half (docs/performance.md).
-const pageSize = 8192
-
-// create makes a new store file with pageSize pages in WAL mode. A page
-// size only takes effect when a database is created, and not at all once
-// it is in WAL mode, which the main connection sets first (the driver
-// applies its _pragma parameters in alphabetical order). An existing file
-// keeps its page size.
-func create(ctx context.Context, path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-		return nil
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma="+url.QueryEscape(fmt.Sprintf("page_size(%d)", pageSize)))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var mode string
-	return db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
-}
 
 // Dialect is SQLite's sqlstore dialect.
 var Dialect = sqlstore.Dialect{
@@ -71,9 +40,6 @@ var Dialect = sqlstore.Dialect{
 // Store.CheckIntegrity verifies the relations, and the shared store tests
 // run it after every test.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
-	if err := create(ctx, path); err != nil {
-		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
-	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "cache_size(-65536)", "wal_autocheckpoint(8192)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)

@@ -53,7 +53,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// SQLite's busy handler, which sleeps and retries: a single connection
 	// serialises work without those sleeps (WAL keeps reads cheap).
 	db.SetMaxOpenConns(1)
-	pinBindPages()
+	pinAllocatorPages()
 	s, err := sqlstore.New(ctx, db, Dialect)
 	if err != nil {
 		db.Close()

@@ -48,6 +48,10 @@ type Options struct {
 	// SequentialIDs makes record ids increase (as in the figures before
 	// 2026-11-22) instead of scattering them like random UUIDs.
 	SequentialIDs bool
+	// SameCodes gives every record the example's HS codes (as in the
+	// figures before 2026-11-22) instead of codes drawn from pools the
+	// size of real tariff schedules.
+	SameCodes bool
 	// Runs selects the measurements by name: raw, api, batch, latency
 	// (empty: all of them).
 	Runs []string
@@ -92,16 +96,28 @@ func (r Result) String() string {
 	return s
 }
 
-// records makes distinct certificates by rewriting the id of the complete
-// example in place (ids have a fixed length).
+// records makes distinct certificates by rewriting, in place, the id of
+// the complete example (ids have a fixed length) and the digits of its HS
+// codes.
 type records struct {
 	tmpl []byte
 	at   int
+	hs   []span // the HS code values in tmpl
 	n    atomic.Uint64
 	salt string
 	// sequential: ids in increasing order instead of scattered.
 	sequential bool
+	// sameCodes: every record keeps the example's HS codes.
+	sameCodes bool
 }
+
+// span is where a value sits in a byte slice.
+type span struct{ at, n int }
+
+// hsPool is how many distinct codes of each length the records draw from:
+// about the number of HS subheadings (6 digits) and of tariff lines in a
+// national schedule such as the US HTS (8 and 10 digits).
+var hsPool = map[int]uint64{6: 5600, 8: 12000, 10: 19000}
 
 func newRecords() (*records, error) {
 	b, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
@@ -120,16 +136,29 @@ func newRecords() (*records, error) {
 		return nil, err
 	}
 	i := bytes.Index(canon, []byte(rec.ID))
+	var hs []span
+	member := []byte(`"hsCode":"`)
+	for j := 0; ; {
+		k := bytes.Index(canon[j:], member)
+		if k < 0 {
+			break
+		}
+		start := j + k + len(member)
+		end := start + bytes.IndexByte(canon[start:], '"')
+		hs = append(hs, span{start, end - start})
+		j = end
+	}
 	var salt [2]byte
 	_, _ = rand.Read(salt[:])
-	return &records{tmpl: canon, at: i, salt: hex.EncodeToString(salt[:])}, nil
+	return &records{tmpl: canon, at: i, hs: hs, salt: hex.EncodeToString(salt[:])}, nil
 }
 
 const idLen = len("urn:uuid:3f0c6a1e-8b1d-4c53-9a7e-2d5b8f9c1a01")
 
-// next returns a fresh record body and its id.
-func (r *records) next() (string, []byte) {
-	n := uint32(r.n.Add(1))
+// next returns a fresh record body, its id and its HS codes.
+func (r *records) next() (string, []byte, []string) {
+	seq := r.n.Add(1)
+	n := uint32(seq)
 	if !r.sequential {
 		// Partners' ids are random (UUID v4), so their index entries land
 		// anywhere in the B-tree: multiplying by an odd constant modulo
@@ -139,11 +168,34 @@ func (r *records) next() (string, []byte) {
 	b := bytes.Clone(r.tmpl)
 	// urn:uuid:xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx: rewrite the last group.
 	copy(b[r.at+len("urn:uuid:3f0c6a1e-8b1d-4c53-9a7e-"):], fmt.Sprintf("%s%08x", r.salt, n))
-	return string(b[r.at : r.at+idLen]), b
+	hs := make([]string, len(r.hs))
+	for k, sp := range r.hs {
+		if !r.sameCodes {
+			// Records name many different goods: draw each code from a
+			// pool of realistic size, spread over the whole code space.
+			pool := hsPool[sp.n]
+			code := splitmix(seq*uint64(len(r.hs))+uint64(k)) % pool
+			space := uint64(1)
+			for range sp.n {
+				space *= 10
+			}
+			copy(b[sp.at:], fmt.Sprintf("%0*d", sp.n, code*(space/pool)))
+		}
+		hs[k] = string(b[sp.at : sp.at+sp.n])
+	}
+	return string(b[r.at : r.at+idLen]), b, hs
+}
+
+// splitmix is SplitMix64's output function: a fixed scramble of x.
+func splitmix(x uint64) uint64 {
+	x += 0x9E3779B97F4A7C15
+	x = (x ^ x>>30) * 0xBF58476D1CE4E5B9
+	x = (x ^ x>>27) * 0x94D049BB133111EB
+	return x ^ x>>31
 }
 
 func (r *records) body() []byte {
-	_, b := r.next()
+	_, b, _ := r.next()
 	return b
 }
 
@@ -167,7 +219,7 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	if err != nil {
 		return err
 	}
-	recs.sequential = o.SequentialIDs
+	recs.sequential, recs.sameCodes = o.SequentialIDs, o.SameCodes
 	if o.runs("raw") {
 		if err := rawRun(ctx, o, recs, report); err != nil {
 			return err
@@ -265,10 +317,10 @@ func rawRun(ctx context.Context, o Options, recs *records, report func(Result)) 
 		return err
 	}
 	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, func() error {
-		id, body := recs.next()
+		id, body, hs := recs.next()
 		_, err := st.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
 			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
-			HSCodes: []string{"7213200000", "720917"}, Countries: []string{"CA", "MX", "US"}},
+			HSCodes: hs, Countries: []string{"CA", "MX", "US"}},
 			[]store.NewDelivery{{Ledger: "bench", Policy: adapters.Policy{Disclosure: adapters.DisclosureDigest}}}, store.AuditEntry{Actor: "bench", Action: "record.accepted"})
 		return err
 	})

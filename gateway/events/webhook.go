@@ -20,6 +20,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/internal/ctxtime"
 )
 
 // SignatureHeader carries a webhook delivery's signature:
@@ -136,12 +137,7 @@ func (w *Webhooks) leased(ctx context.Context, h *Webhook) {
 			w.log.Warn("webhook: lease", "webhook", h.Name, "err", err)
 		}
 		if !ran || err != nil {
-			t := time.NewTimer(w.ttl / 3)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-			case <-t.C:
-			}
+			ctxtime.Sleep(ctx, w.ttl/3)
 		}
 	}
 }
@@ -174,12 +170,8 @@ func (w *Webhooks) run(ctx context.Context, h *Webhook) {
 			// Reading the shared log failed (NATS unreachable): the
 			// position is kept; try again.
 			w.log.Warn("webhook: read events", "webhook", h.Name, "after", sub.Position(), "err", err, "retry", retry)
-			t := time.NewTimer(retry)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			if !ctxtime.Sleep(ctx, retry) {
 				return
-			case <-t.C:
 			}
 			retry = min(2*retry, 30*time.Second)
 			continue
@@ -222,12 +214,8 @@ func (w *Webhooks) deliver(ctx context.Context, h *Webhook, body []byte) error {
 		}
 		d := min(h.BackoffMax, h.BackoffBase<<(attempt-1))
 		d = d/2 + rand.N(d/2+1)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !ctxtime.Sleep(ctx, d) {
 			return ctx.Err()
-		case <-t.C:
 		}
 	}
 	return err

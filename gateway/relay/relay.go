@@ -21,6 +21,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/internal/ctxtime"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -137,7 +138,7 @@ func (r *Relay) Run(ctx context.Context) error {
 				break
 			}
 			r.log.Error("relay: claim", "err", err)
-			sleep(ctx, r.poll)
+			ctxtime.Sleep(ctx, r.poll)
 			continue
 		}
 		for _, d := range ds {
@@ -149,19 +150,10 @@ func (r *Relay) Run(ctx context.Context) error {
 			}
 		}
 		if len(ds) == 0 {
-			sleep(ctx, r.poll)
+			ctxtime.Sleep(ctx, r.poll)
 		}
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // backoff returns the delay before attempt n+1: base·2^(n-1), capped,

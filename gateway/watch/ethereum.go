@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/internal/ctxtime"
 )
 
 // EthClient is what an Ethereum source needs from a node
@@ -161,12 +162,12 @@ func (s *EthereumSource) Watch(ctx context.Context, from adapters.Checkpoint) it
 			head, err := s.c.BlockNumber(ctx)
 			if err != nil {
 				wait = min(wait*2, 30*time.Second)
-				sleep(ctx, wait)
+				ctxtime.Sleep(ctx, wait)
 				continue
 			}
 			if head < s.confirmations || next > head-s.confirmations {
 				wait = s.poll
-				sleep(ctx, wait)
+				ctxtime.Sleep(ctx, wait)
 				continue
 			}
 			to := min(head-s.confirmations, next+s.logRange-1)
@@ -176,7 +177,7 @@ func (s *EthereumSource) Watch(ctx context.Context, from adapters.Checkpoint) it
 			})
 			if err != nil {
 				wait = min(wait*2, 30*time.Second)
-				sleep(ctx, wait)
+				ctxtime.Sleep(ctx, wait)
 				continue
 			}
 			wait = s.poll

@@ -14,6 +14,7 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/adapters/factom/protocol"
+	"github.com/ledgergate/ledgergate/internal/ctxtime"
 )
 
 // FactomSource watches the entries of one Factom chain, through a node's
@@ -103,7 +104,7 @@ func (s *FactomSource) Watch(ctx context.Context, from adapters.Checkpoint) iter
 			hs, err := s.c.Heights(ctx)
 			if err != nil {
 				wait = min(wait*2, 30*time.Second)
-				sleep(ctx, wait)
+				ctxtime.Sleep(ctx, wait)
 				continue
 			}
 			failed := false
@@ -131,7 +132,7 @@ func (s *FactomSource) Watch(ctx context.Context, from adapters.Checkpoint) iter
 			} else {
 				wait = s.poll
 			}
-			sleep(ctx, wait)
+			ctxtime.Sleep(ctx, wait)
 		}
 	}
 }

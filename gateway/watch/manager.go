@@ -14,6 +14,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/events"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/internal/ctxtime"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -214,11 +215,11 @@ func (r *runner) leaseLoop(ctx context.Context) {
 			if err != nil {
 				m.log.Warn("watch: lease", "source", r.cfg.Name, "err", err)
 			}
-			sleep(ctx, m.ttl/3)
+			ctxtime.Sleep(ctx, m.ttl/3)
 		case err != nil:
 			r.setErr(err)
 			m.log.Error("watch: source stopped; restarting", "source", r.cfg.Name, "err", err)
-			sleep(ctx, time.Second)
+			ctxtime.Sleep(ctx, time.Second)
 		}
 	}
 }
@@ -249,7 +250,7 @@ func (r *runner) watch(ctx context.Context) error {
 				// neither accepted nor dead-lettered; try it again.
 				r.setErr(err)
 				m.log.Warn("watch: process; retrying", "source", r.cfg.Name, "key", n.Key, "err", err)
-				if !sleep(ctx, time.Second) {
+				if !ctxtime.Sleep(ctx, time.Second) {
 					return nil
 				}
 			}

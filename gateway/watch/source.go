@@ -34,14 +34,3 @@ type Source interface {
 	// Kind is the ledger kind: ethereum, factom, fabric.
 	Kind() string
 }
-
-func sleep(ctx context.Context, d interface{ Nanoseconds() int64 }) bool {
-	t := newTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	crand "crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -83,7 +82,7 @@ type Webhooks struct {
 // NewWebhooks returns the webhook deliverer. pub (may be nil) receives a
 // TypeDeadLettered event when an event is dead-lettered.
 func NewWebhooks(bus *Bus, st WebhookStore, hooks []Webhook, log *slog.Logger, pub Publisher) *Webhooks {
-	w := &Webhooks{owner: "webhooks-" + crand.Text()[:10], ttl: webhookLeaseTTL, bus: bus, st: st, hooks: map[string]*Webhook{}, client: &http.Client{}, log: log, pub: pub}
+	w := &Webhooks{owner: store.InstanceID("webhooks"), ttl: webhookLeaseTTL, bus: bus, st: st, hooks: map[string]*Webhook{}, client: &http.Client{}, log: log, pub: pub}
 	if w.log == nil {
 		w.log = slog.Default()
 	}

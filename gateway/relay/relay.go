@@ -101,7 +101,7 @@ func OnChange(fn func(Change)) Option { return func(r *Relay) { r.onChange = fn 
 func New(s Store, reg *schema.Registry, ledgers map[string]adapters.Adapter, opts ...Option) *Relay {
 	r := &Relay{
 		store: s, reg: reg, ledgers: ledgers,
-		owner:   fmt.Sprintf("relay-%08x", rand.Uint32()),
+		owner:   store.InstanceID("relay"),
 		workers: 8, batch: 32, lease: time.Minute, poll: 200 * time.Millisecond, confirmPoll: 2 * time.Second,
 		writeTimeout: 2 * time.Minute, backoffBase: 500 * time.Millisecond, backoffMax: 5 * time.Minute,
 		maxAttempts: 50, log: slog.Default(), onChange: func(Change) {}, now: time.Now,

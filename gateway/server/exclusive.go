@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
@@ -18,6 +17,3 @@ func exclusive(ctx context.Context, s store.Store, name, owner string, ttl time.
 	}
 	return store.WithLease(ctx, l, name, owner, ttl, fn)
 }
-
-// instanceID names this gateway instance in leases.
-func instanceID(role string) string { return role + "-" + rand.Text()[:10] }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/reconcile"
+	"github.com/ledgergate/ledgergate/gateway/store"
 )
 
 // WithReconcileHook connects a callback to every discrepancy a
@@ -48,7 +49,7 @@ func (g *Gateway) reconcileLoop(ctx context.Context) {
 		return t.C
 	}
 	inc, full := tick(rc.Interval), tick(rc.FullInterval)
-	owner := instanceID("reconcile")
+	owner := store.InstanceID("reconcile")
 	for {
 		opts := reconcile.Options{}
 		select {
@@ -82,7 +83,7 @@ var ErrReconcileBusy = errors.New("another reconciliation is running on this sto
 // open the same discrepancies twice and race on the cursor; when it is
 // held the error is ErrReconcileBusy. Runs of named records need no lease.
 func (g *Gateway) Reconcile(ctx context.Context, opts reconcile.Options) (*reconcile.Report, error) {
-	return g.runReconcile(ctx, instanceID("reconcile"), opts)
+	return g.runReconcile(ctx, store.InstanceID("reconcile"), opts)
 }
 
 func (g *Gateway) runReconcile(ctx context.Context, owner string, opts reconcile.Options) (*reconcile.Report, error) {

@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"time"
 )
+
+// InstanceID names one gateway instance's role (relay, reconcile,
+// webhooks...) as a lease owner: the role and a random suffix.
+func InstanceID(role string) string { return role + "-" + rand.Text()[:10] }
 
 // WithLease runs fn only if owner can take the lease name, renewing it
 // every ttl/3 while fn runs; fn's context ends if the lease is lost (or

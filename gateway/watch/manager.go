@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sort"
 	"sync"
 	"time"
@@ -64,7 +63,7 @@ type Options struct {
 func NewManager(st Store, reg *schema.Registry, in *ingest.Ingestor, sources []SourceConfig, o Options) *Manager {
 	m := &Manager{st: st, reg: reg, in: in, pub: o.Publisher, log: o.Logger, owner: o.Owner, ttl: o.LeaseTTL, sources: map[string]*runner{}}
 	if m.owner == "" {
-		m.owner = fmt.Sprintf("gw-%08x", rand.Uint32())
+		m.owner = store.InstanceID("watch")
 	}
 	if m.ttl <= 0 {
 		m.ttl = 15 * time.Second

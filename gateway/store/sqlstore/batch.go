@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 )
@@ -19,6 +21,7 @@ type acceptReq struct {
 	ctx        context.Context
 	v          store.Version
 	deliveries []store.NewDelivery
+	policies   []string // deliveries[i].Policy as JSON, encoded by the caller, not the writer
 	audit      store.AuditEntry
 	done       chan acceptResp
 }
@@ -54,7 +57,15 @@ func (s *Store) startBatcher() {
 
 // Accept implements store.Records.
 func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.NewDelivery, audit store.AuditEntry) (store.AcceptResult, error) {
-	req := &acceptReq{ctx: ctx, v: v, deliveries: deliveries, audit: audit, done: make(chan acceptResp, 1)}
+	policies := make([]string, len(deliveries))
+	for i, d := range deliveries {
+		b, err := json.Marshal(d.Policy)
+		if err != nil {
+			return store.AcceptResult{}, fmt.Errorf("sqlstore: delivery policy for %s: %w", d.Ledger, err)
+		}
+		policies[i] = string(b)
+	}
+	req := &acceptReq{ctx: ctx, v: v, deliveries: deliveries, policies: policies, audit: audit, done: make(chan acceptResp, 1)}
 	s.closeMu.Lock()
 	closed := s.closed
 	if !closed {

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -108,12 +107,8 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano())
 		codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
 		codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
-		for _, d := range r.deliveries {
-			policy, err := json.Marshal(d.Policy)
-			if err != nil {
-				return err
-			}
-			delArgs = append(delArgs, v.Seq, d.Ledger, v.RecordID, string(v.Digest), string(policy), store.StatePending, now.UnixNano(), now.UnixNano())
+		for j, d := range r.deliveries {
+			delArgs = append(delArgs, v.Seq, d.Ledger, v.RecordID, string(v.Digest), r.policies[j], store.StatePending, now.UnixNano(), now.UnixNano())
 		}
 		if a := r.audit; a.Action != "" {
 			if a.Time.IsZero() {

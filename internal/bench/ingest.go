@@ -102,7 +102,7 @@ func (r Result) String() string {
 type records struct {
 	tmpl []byte
 	at   int
-	hs   []span // the HS code values in tmpl
+	hs   []hsSpan // the HS code values in tmpl
 	n    atomic.Uint64
 	salt string
 	// sequential: ids in increasing order instead of scattered.
@@ -111,8 +111,12 @@ type records struct {
 	sameCodes bool
 }
 
-// span is where a value sits in a byte slice.
-type span struct{ at, n int }
+// hsSpan is where an HS code sits in the template, and the pool its
+// replacements come from: codes 0, step, 2·step... (pool of them).
+type hsSpan struct {
+	at, n      int
+	pool, step uint64
+}
 
 // hsPool is how many distinct codes of each length the records draw from:
 // about the number of HS subheadings (6 digits) and of tariff lines in a
@@ -136,7 +140,7 @@ func newRecords() (*records, error) {
 		return nil, err
 	}
 	i := bytes.Index(canon, []byte(rec.ID))
-	var hs []span
+	var hs []hsSpan
 	member := []byte(`"hsCode":"`)
 	for j := 0; ; {
 		k := bytes.Index(canon[j:], member)
@@ -145,7 +149,16 @@ func newRecords() (*records, error) {
 		}
 		start := j + k + len(member)
 		end := start + bytes.IndexByte(canon[start:], '"')
-		hs = append(hs, span{start, end - start})
+		n := end - start
+		pool := hsPool[n]
+		if pool == 0 {
+			return nil, fmt.Errorf("bench: template HS code %q: no pool of %d-digit codes", canon[start:end], n)
+		}
+		space := uint64(1)
+		for range n {
+			space *= 10
+		}
+		hs = append(hs, hsSpan{at: start, n: n, pool: pool, step: space / pool})
 		j = end
 	}
 	var salt [2]byte
@@ -173,13 +186,8 @@ func (r *records) next() (string, []byte, []string) {
 		if !r.sameCodes {
 			// Records name many different goods: draw each code from a
 			// pool of realistic size, spread over the whole code space.
-			pool := hsPool[sp.n]
-			code := splitmix(seq*uint64(len(r.hs))+uint64(k)) % pool
-			space := uint64(1)
-			for range sp.n {
-				space *= 10
-			}
-			copy(b[sp.at:], fmt.Sprintf("%0*d", sp.n, code*(space/pool)))
+			code := splitmix(seq*uint64(len(r.hs))+uint64(k)) % sp.pool
+			copy(b[sp.at:], fmt.Sprintf("%0*d", sp.n, code*sp.step))
 		}
 		hs[k] = string(b[sp.at : sp.at+sp.n])
 	}

@@ -119,6 +119,19 @@ func (f *fixture) do(t *testing.T, who, method, path string, body []byte, hdr ma
 	return r
 }
 
+// submit posts a new record as who, requires 202 Accepted and returns the
+// response with its decoded body.
+func (f *fixture) submit(t *testing.T, who string, body []byte) (resp, api.AcceptedView) {
+	t.Helper()
+	r := f.do(t, who, "POST", "/v1/records", body, nil)
+	if r.code != http.StatusAccepted {
+		t.Fatalf("POST = %d %s", r.code, r.body)
+	}
+	var acc api.AcceptedView
+	r.json(t, &acc)
+	return r, acc
+}
+
 // record returns a valid record of the given example with a fresh id.
 func record(t *testing.T, typ string, edit func(map[string]any)) []byte {
 	t.Helper()
@@ -141,12 +154,7 @@ func sensor(t *testing.T) []byte { return record(t, schema.TypeSensorReading, ni
 func TestSubmitAndRead(t *testing.T) {
 	f := newFixture(t)
 	body := sensor(t)
-	r := f.do(t, partnerA, "POST", "/v1/records", body, nil)
-	if r.code != http.StatusAccepted {
-		t.Fatalf("POST = %d %s", r.code, r.body)
-	}
-	var acc api.AcceptedView
-	r.json(t, &acc)
+	r, acc := f.submit(t, partnerA, body)
 	if acc.Status != api.StatusAccepted || acc.Existing || r.hdr.Get("Location") != acc.StatusURL || len(acc.Ledgers) != 2 {
 		t.Fatalf("accepted = %+v", acc)
 	}
@@ -342,13 +350,7 @@ func TestOperationalEndpoints(t *testing.T) {
 
 func TestRecordAudit(t *testing.T) {
 	f := newFixture(t)
-	body := sensor(t)
-	r := f.do(t, partnerA, "POST", "/v1/records", body, nil)
-	if r.code != http.StatusAccepted {
-		t.Fatalf("POST = %d %s", r.code, r.body)
-	}
-	var acc api.AcceptedView
-	r.json(t, &acc)
+	_, acc := f.submit(t, partnerA, sensor(t))
 	path := acc.StatusURL + "/audit"
 	for _, who := range []string{partnerA, officer, admin} {
 		r := f.do(t, who, "GET", path, nil, nil)

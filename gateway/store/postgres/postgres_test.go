@@ -11,6 +11,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 	"github.com/ledgergate/ledgergate/gateway/store/storetest"
 	"github.com/ledgergate/ledgergate/internal/testenv"
 )
@@ -69,20 +70,22 @@ func TestUpgradeFromVersion3(t *testing.T) {
 	storetest.Upgrade(t, db, postgres.Dialect, func() (store.Store, error) { return postgres.Open(context.Background(), d) })
 }
 
-func BenchmarkAccept(b *testing.B) {
-	s, err := postgres.Open(context.Background(), isolated(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	storetest.BenchmarkAccept(b, s)
-}
-
-func TestIntegrity(t *testing.T) {
+// openIsolated opens a store in a fresh schema (isolated) and closes it
+// when t ends.
+func openIsolated(t testing.TB) *sqlstore.Store {
+	t.Helper()
 	s, err := postgres.Open(context.Background(), isolated(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	storetest.Integrity(t, s)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func BenchmarkAccept(b *testing.B) {
+	storetest.BenchmarkAccept(b, openIsolated(b))
+}
+
+func TestIntegrity(t *testing.T) {
+	storetest.Integrity(t, openIsolated(t))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 	"github.com/ledgergate/ledgergate/gateway/store/storetest"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 )
 
 func TestStore(t *testing.T) {
@@ -24,12 +25,7 @@ func TestStore(t *testing.T) {
 }
 
 func BenchmarkAccept(b *testing.B) {
-	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "ledgergate.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	storetest.BenchmarkAccept(b, s)
+	storetest.BenchmarkAccept(b, testenv.SQLiteStore(b))
 }
 
 func TestUpgradeFromVersion3(t *testing.T) {
@@ -43,10 +39,5 @@ func TestUpgradeFromVersion3(t *testing.T) {
 }
 
 func TestIntegrity(t *testing.T) {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ledgergate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	storetest.Integrity(t, s)
+	storetest.Integrity(t, testenv.SQLiteStore(t))
 }

@@ -66,7 +66,6 @@ type Store struct {
 
 	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
 	chunks  [][]int       // their row counts
-
 }
 
 var _ store.Store = (*Store)(nil)

@@ -17,6 +17,7 @@ import (
 var Dialect = sqlstore.Dialect{
 	Name:         "sqlite",
 	InsertOrFail: true,
+	Terms:        true,
 	Retryable: func(err error) bool {
 		s := err.Error()
 		return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")

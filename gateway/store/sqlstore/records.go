@@ -79,53 +79,11 @@ func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, erro
 
 // List implements store.Records.
 func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 100
+	query, args, limit, err := s.listQuery(q)
+	if err != nil {
+		return store.Page{}, err
 	}
-	if limit > 1000 {
-		limit = 1000
-	}
-	var where []string
-	var args []any
-	add := func(cond string, a ...any) {
-		where = append(where, cond)
-		args = append(args, a...)
-	}
-	add(`v.seq > ?`, q.After)
-	if q.Type != "" {
-		add(`v.type = ?`, q.Type)
-	}
-	if q.Issuer != "" {
-		add(`v.issuer = ?`, q.Issuer)
-	}
-	if q.Partner != "" {
-		add(`v.partner = ?`, q.Partner)
-	}
-	if !q.From.IsZero() {
-		add(`v.issued_at >= ?`, q.From.UnixNano())
-	}
-	if !q.To.IsZero() {
-		add(`v.issued_at < ?`, q.To.UnixNano())
-	}
-	if q.HSCode != "" {
-		if strings.Trim(q.HSCode, "0123456789") != "" {
-			return store.Page{}, fmt.Errorf("hs code filter %q: digits only: %w", q.HSCode, store.ErrInvalidQuery)
-		}
-		add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code LIKE ?)`, q.HSCode+"%")
-	}
-	if q.Country != "" {
-		add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)
-	}
-	if q.State != "" {
-		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.vseq = v.seq AND d.state = ?)`, q.State)
-	}
-	// A version is listed when it is its record's head; the record is
-	// reached by its key, so no index on head_seq is needed (store
-	// version 6).
-	query := `SELECT ` + versionCols + ` FROM versions v JOIN records h ON h.rid = v.rid AND h.head_seq = v.seq WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.seq LIMIT ?`
-	args = append(args, limit+1)
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return store.Page{}, err
 	}
@@ -143,4 +101,106 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 		p.Next = p.Items[limit-1].Seq
 	}
 	return p, rows.Err()
+}
+
+// ExplainList returns the database's plan for List(q), one line per step
+// (SQLite's EXPLAIN QUERY PLAN details, PostgreSQL's EXPLAIN lines): for
+// an operator looking into a slow list, and for tests that hold the plans
+// to streaming in seq order.
+func (s *Store) ExplainList(ctx context.Context, q store.Query) ([]string, error) {
+	query, args, _, err := s.listQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	explain, col := `EXPLAIN `, 0
+	if !s.d.Numbered {
+		explain, col = `EXPLAIN QUERY PLAN `, 3
+	}
+	rows, err := s.db.QueryContext(ctx, explain+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		plan = append(plan, fmt.Sprint(vals[col]))
+	}
+	return plan, rows.Err()
+}
+
+// listQuery returns the query text (in the dialect's placeholders) and
+// arguments of List(q), and the page size: the query asks for one more
+// row, which tells whether a next page exists.
+func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, err error) {
+	limit = q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	if limit > 1000 {
+		limit = 1000
+	}
+	var where []string
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if strings.Trim(q.HSCode, "0123456789") != "" {
+		return "", nil, 0, fmt.Errorf("hs code filter %q: digits only: %w", q.HSCode, store.ErrInvalidQuery)
+	}
+	// A version is listed when it is its record's head; the record is
+	// reached by its key, so no index on head_seq is needed (store
+	// version 6).
+	from := `versions v JOIN records h ON h.rid = v.rid AND h.head_seq = v.seq`
+	order := `v.seq`
+	if s.d.Terms && (q.HSCode != "" || q.Country != "") {
+		// The terms index leads (CROSS JOIN fixes the order): FTS5 walks
+		// the matching doclists in row id (seq) order from the cursor on,
+		// so the page ends after limit matches, with no sort, however
+		// many the whole store holds. Left to itself the planner may
+		// start from an index of versions and sort every match.
+		from = `record_terms CROSS JOIN versions v ON v.seq = record_terms.rowid JOIN records h ON h.rid = v.rid AND h.head_seq = v.seq`
+		order = `record_terms.rowid`
+		add(`record_terms MATCH ?`, termsQuery(q.HSCode, q.Country))
+		add(`record_terms.rowid > ?`, q.After)
+	} else {
+		add(`v.seq > ?`, q.After)
+		if q.HSCode != "" {
+			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code LIKE ?)`, q.HSCode+"%")
+		}
+		if q.Country != "" {
+			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)
+		}
+	}
+	if q.Type != "" {
+		add(`v.type = ?`, q.Type)
+	}
+	if q.Issuer != "" {
+		add(`v.issuer = ?`, q.Issuer)
+	}
+	if q.Partner != "" {
+		add(`v.partner = ?`, q.Partner)
+	}
+	if !q.From.IsZero() {
+		add(`v.issued_at >= ?`, q.From.UnixNano())
+	}
+	if !q.To.IsZero() {
+		add(`v.issued_at < ?`, q.To.UnixNano())
+	}
+	if q.State != "" {
+		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.vseq = v.seq AND d.state = ?)`, q.State)
+	}
+	query = `SELECT ` + versionCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
+	return s.q(query), append(args, limit+1), limit, nil
 }

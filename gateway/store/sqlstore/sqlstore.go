@@ -46,6 +46,10 @@ type Dialect struct {
 	// transaction, which the store rolls back on any error, is the unit
 	// of atomicity.
 	InsertOrFail bool
+	// Terms: a version's index codes are one row of the FTS5 table
+	// record_terms (SQLite, store version 7; terms.go) instead of rows of
+	// record_codes.
+	Terms bool
 	// Retryable reports errors after which a transaction is retried
 	// (unique violations from concurrent inserts, serialization failures,
 	// busy databases).
@@ -64,6 +68,7 @@ type Store struct {
 	batcherDone chan struct{}
 	pending     sync.WaitGroup // Accept calls in flight
 
+	accept  []rowInsert   // the inserts of accepting a version (acceptInserts)
 	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
 	chunks  [][]int       // their row counts
 }
@@ -72,7 +77,7 @@ var _ store.Store = (*Store)(nil)
 
 // New migrates db to the latest schema version and returns the store.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
-	s := &Store{db: db, d: d, now: time.Now}
+	s := &Store{db: db, d: d, now: time.Now, accept: acceptInserts(d)}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -139,7 +144,7 @@ func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, 0) 
 // all) to db, without opening a store: for tooling and for tests of
 // upgrades from an older schema.
 func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, upTo int) error {
-	s := &Store{db: db, d: d, now: time.Now}
+	s := &Store{db: db, d: d, now: time.Now, accept: acceptInserts(d)}
 	return s.migrateTo(ctx, upTo)
 }
 

@@ -105,8 +105,14 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			recArgs = append(recArgs, rid, v.RecordID, v.Seq)
 		}
 		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano())
-		codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
-		codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
+		if s.d.Terms {
+			if t := terms(v.HSCodes, v.Countries); t != "" {
+				codeArgs = append(codeArgs, v.Seq, t)
+			}
+		} else {
+			codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
+			codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
+		}
 		for j, d := range r.deliveries {
 			delArgs = append(delArgs, v.Seq, d.Ledger, v.RecordID, string(v.Digest), r.policies[j], store.StatePending, now.UnixNano(), now.UnixNano())
 		}
@@ -138,14 +144,21 @@ type rowInsert struct {
 	types []colType
 }
 
-// acceptInserts are the inserts of accepting a version, in order.
-var acceptInserts = []rowInsert{
-	{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}},
-	{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
-		[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}},
-	{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}},
-	{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colText, colText, colInt, colInt}},
-	{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}},
+// acceptInserts returns the inserts of accepting a version, in order:
+// records, versions, index codes, deliveries, audit.
+func acceptInserts(d Dialect) []rowInsert {
+	codes := rowInsert{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}}
+	if d.Terms {
+		codes = rowInsert{`INSERT INTO record_terms (rowid, terms)`, []colType{colInt, colText}}
+	}
+	return []rowInsert{
+		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}},
+		{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
+			[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}},
+		codes,
+		{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colText, colText, colInt, colInt}},
+		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}},
+	}
 }
 
 // appendCodes appends the (seq, kind, code) rows of a version's distinct
@@ -210,14 +223,14 @@ func chunkRows(cols int) []int {
 	return sizes
 }
 
-// insertRows inserts rows into the table of acceptInserts[t] (args row
+// insertRows inserts rows into the table of s.accept[t] (args row
 // after row). PostgreSQL gets one statement over unnest() of one array per
 // column: a constant text (so pgx prepares it once) with as many
 // parameters as columns, where VALUES would make the server parse and plan
 // every row. SQLite gets multi-row VALUES of chunkRows rows, prepared
 // when the store opens.
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) error {
-	ins := acceptInserts[t]
+	ins := s.accept[t]
 	cols := len(ins.types)
 	n := len(args) / cols
 	if n == 0 {
@@ -243,7 +256,7 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) e
 
 // prepareInserts prepares the multi-row VALUES inserts insertRows runs
 // (all dialects but those using unnest): s.inserts[t][j] inserts
-// s.chunks[t][j] rows into the table of acceptInserts[t]. It must run
+// s.chunks[t][j] rows into the table of s.accept[t]. It must run
 // before the first transaction: with SQLite's single connection, a
 // statement cannot be prepared on the database while a transaction holds
 // it.
@@ -251,8 +264,8 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 	if s.d.Unnest {
 		return nil
 	}
-	s.inserts = make([][]*sql.Stmt, len(acceptInserts))
-	for t, ins := range acceptInserts {
+	s.inserts = make([][]*sql.Stmt, len(s.accept))
+	for t, ins := range s.accept {
 		head := ins.head
 		if s.d.InsertOrFail {
 			head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)

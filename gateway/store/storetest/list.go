@@ -3,6 +3,9 @@ package storetest
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +47,14 @@ func listFilters(t *testing.T, s store.Store) {
 		{"partner", store.Query{Partner: "c"}, []int{3}},
 		{"hs prefix", store.Query{HSCode: "7213"}, []int{0, 2}},
 		{"hs exact", store.Query{HSCode: "090111"}, []int{1}},
+		{"hs chapter", store.Query{HSCode: "72"}, []int{0, 2}},
+		{"hs subheading of a tariff line", store.Query{HSCode: "721320"}, []int{0, 2}},
+		{"hs eight digits", store.Query{HSCode: "72132000"}, []int{2}},
+		{"hs whole tariff line", store.Query{HSCode: "7213200000"}, []int{2}},
+		{"hs odd length", store.Query{HSCode: "721"}, []int{0, 2}},
+		{"hs longer than any code", store.Query{HSCode: "72132000001"}, nil},
+		{"hs no match", store.Query{HSCode: "0102"}, nil},
+		{"country and hs", store.Query{Country: "MX", HSCode: "7213"}, []int{0}},
 		{"country", store.Query{Country: "US"}, []int{2, 3}},
 		{"from", store.Query{From: base.AddDate(0, 0, 3)}, []int{2, 3}},
 		{"range", store.Query{From: base.AddDate(0, 0, 2), To: base.AddDate(0, 0, 4)}, []int{1, 2}},
@@ -75,6 +86,101 @@ func listFilters(t *testing.T, s store.Store) {
 				}
 			}
 		})
+	}
+}
+
+// listCodes checks the HS and country filters against a direct reading
+// of their meaning (an HS code starts with the filter's digits; a country
+// code equals the filter) on records with random codes, page by page, and
+// that superseded versions are not listed.
+func listCodes(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 11))
+	code := func() string {
+		n := []int{6, 8, 10, 4}[rng.IntN(4)] // 4: a deployment's own type
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "0127"[rng.IntN(4)] // few digits: prefixes collide
+		}
+		return string(b)
+	}
+	countries := []string{"US", "MX", "CA", "CR"}
+	type rec struct {
+		id        string
+		hs        []string
+		countries []string
+	}
+	var recs []rec
+	for i := range 60 {
+		v := version(i, "")
+		v.HSCodes, v.Countries = nil, nil
+		for range rng.IntN(4) {
+			v.HSCodes = append(v.HSCodes, code())
+		}
+		for range rng.IntN(3) {
+			v.Countries = append(v.Countries, countries[rng.IntN(len(countries))])
+		}
+		if _, err := s.Accept(ctx, v, nil, audit()); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 3 { // a new version with other codes replaces it
+			w := versionOf(v.RecordID, 1000+i, v.Digest)
+			w.HSCodes, w.Countries = []string{code()}, []string{"CR"}
+			if _, err := s.Accept(ctx, w, nil, audit()); err != nil {
+				t.Fatal(err)
+			}
+			v = w
+		}
+		recs = append(recs, rec{v.RecordID, v.HSCodes, v.Countries})
+	}
+	var queries []store.Query
+	for _, c := range countries {
+		queries = append(queries, store.Query{Country: c})
+	}
+	var all []string // every code named
+	for _, r := range recs {
+		all = append(all, r.hs...)
+	}
+	for n := 1; n <= 11; n++ {
+		// A prefix of a code some record names (when one is that long),
+		// and a prefix of a random code, the second with a country too.
+		p := code() + code()
+		for range 10 {
+			if c := all[rng.IntN(len(all))]; len(c) >= n {
+				p = c
+				break
+			}
+		}
+		queries = append(queries, store.Query{HSCode: p[:n]}, store.Query{HSCode: (code() + code())[:n], Country: countries[rng.IntN(len(countries))]})
+	}
+	for _, q := range queries {
+		var want []string
+		for _, r := range recs {
+			hsOK := q.HSCode == "" || slices.ContainsFunc(r.hs, func(c string) bool { return strings.HasPrefix(c, q.HSCode) })
+			cOK := q.Country == "" || slices.Contains(r.countries, q.Country)
+			if hsOK && cOK {
+				want = append(want, r.id)
+			}
+		}
+		var got []string
+		q.Limit = 4
+		for {
+			p, err := s.List(ctx, q)
+			if err != nil {
+				t.Fatalf("List(%+v): %v", q, err)
+			}
+			for _, it := range p.Items {
+				got = append(got, it.RecordID)
+			}
+			if p.Next == 0 {
+				break
+			}
+			q.After = p.Next
+		}
+		q.After = 0
+		if !slices.Equal(got, want) {
+			t.Fatalf("List(%+v) = %d records %v, want %d %v", q, len(got), got, len(want), want)
+		}
 	}
 }
 

@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		"ConcurrentAccept":     concurrentAccept,
 		"ListFilters":          listFilters,
 		"ListPagination":       listPagination,
+		"ListCodes":            listCodes,
 		"OutboxLeases":         outboxLeases,
 		"OutboxConcurrency":    outboxConcurrency,
 		"Checkpoints":          checkpoints,

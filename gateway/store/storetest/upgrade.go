@@ -73,6 +73,11 @@ func Upgrade(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func() (store.St
 	if page, err := s.List(ctx, store.Query{Country: "MX"}); err != nil || len(page.Items) != 1 || page.Items[0].RecordID != b1.RecordID {
 		t.Fatalf("country filter after the upgrade: %v %+v", err, page.Items)
 	}
+	for _, hs := range []string{"72", "7213", "721320", "72132"} { // A's current version only (A1 is superseded)
+		if page, err := s.List(ctx, store.Query{HSCode: hs}); err != nil || len(page.Items) != 1 || page.Items[0].Digest != a2.Digest {
+			t.Fatalf("HS filter %s after the upgrade: %v %+v", hs, err, page.Items)
+		}
+	}
 	log, err := s.AuditLog(ctx, a1.RecordID, 10)
 	if err != nil || len(log) != 2 || log[0].Action != "delivery.confirmed" {
 		t.Fatalf("A's audit log: %v %+v", err, log)

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,8 +11,10 @@ import (
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 	"github.com/ledgergate/ledgergate/gateway/store/storetest"
 	"github.com/ledgergate/ledgergate/internal/testenv"
+	"github.com/ledgergate/ledgergate/schema"
 )
 
 func TestStore(t *testing.T) {
@@ -74,5 +77,51 @@ func TestListPlans(t *testing.T) {
 		if codes := q.HSCode != "" || q.Country != ""; codes != strings.HasPrefix(plan[0], "SCAN record_terms VIRTUAL TABLE") {
 			t.Errorf("List(%+v) does not start from the index terms exactly when it filters on codes:\n%s", q, text)
 		}
+	}
+}
+
+// TestBodiesCompressed checks that a compressible record body is stored
+// in fewer bytes than it has (sqlstore/body.go) and reads back whole.
+func TestBodiesCompressed(t *testing.T) {
+	s := testenv.SQLiteStore(t)
+	ctx := context.Background()
+	body := `{"lines":[` + strings.Repeat(`{"hsCode":"721320","originCountry":"MX"},`, 50) + `{}]}`
+	v := store.Version{RecordID: "urn:uuid:6f1c2d3e-0000-4000-8000-000000000001", Digest: schema.DigestOf([]byte(body)), Type: "CommercialInvoice",
+		SchemaVersion: "1.0", Issuer: "did:web:a.example", Partner: "a", Canonical: []byte(body), IssuedAt: time.Now()}
+	if _, err := s.Accept(ctx, v, nil, store.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
+	var stored int
+	if err := s.DB().QueryRowContext(ctx, `SELECT length(canonical) FROM versions`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored*2 > len(body) {
+		t.Fatalf("a %d-byte body is stored in %d bytes", len(body), stored)
+	}
+	got, err := s.Version(ctx, v.RecordID, v.Digest)
+	if err != nil || string(got.Canonical) != body {
+		t.Fatalf("read back: %v, %q", err, got.Canonical)
+	}
+}
+
+// TestNewerSchemaRefused checks that a database some later build has
+// migrated further is refused rather than misread.
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledgergate.db")
+	s, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := s.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from_the_future.sql', 0)`, known+1); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = sqlite.Open(context.Background(), path)
+	if !errors.Is(err, sqlstore.ErrNewerSchema) {
+		t.Fatalf("opening a database at version %d: %v, want ErrNewerSchema", known+1, err)
 	}
 }

@@ -22,6 +22,7 @@ type acceptReq struct {
 	v          store.Version
 	deliveries []store.NewDelivery
 	policies   []string // deliveries[i].Policy as JSON, encoded by the caller, not the writer
+	body       []byte   // v.Canonical as stored (encodeBody), also encoded by the caller
 	audit      store.AuditEntry
 	done       chan acceptResp
 }
@@ -65,7 +66,7 @@ func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.
 		}
 		policies[i] = string(b)
 	}
-	req := &acceptReq{ctx: ctx, v: v, deliveries: deliveries, policies: policies, audit: audit, done: make(chan acceptResp, 1)}
+	req := &acceptReq{ctx: ctx, v: v, deliveries: deliveries, policies: policies, body: encodeBody(v.Canonical), audit: audit, done: make(chan acceptResp, 1)}
 	s.closeMu.Lock()
 	closed := s.closed
 	if !closed {

@@ -23,6 +23,11 @@ func scanVersion(row interface{ Scan(...any) error }, before ...any) (store.Vers
 	err := row.Scan(append(before, &v.Seq, &v.RecordID, &digest, &v.Type, &v.SchemaVersion, &v.Issuer, &v.Partner, &supersedes, &v.Canonical, &issued, &accepted)...)
 	v.Digest, v.Supersedes = schema.Digest(digest), schema.Digest(supersedes)
 	v.IssuedAt, v.AcceptedAt = time.Unix(0, issued).UTC(), time.Unix(0, accepted).UTC()
+	if err == nil {
+		if v.Canonical, err = decodeBody(v.Canonical); err != nil {
+			err = fmt.Errorf("sqlstore: record %s version %d: %w", v.RecordID, v.Seq, err)
+		}
+	}
 	return v, err
 }
 

@@ -56,6 +56,11 @@ type Dialect struct {
 	Retryable func(error) bool
 }
 
+// ErrNewerSchema is wrapped by New and MigrateTo when the database has
+// migrations this build does not know: an older gateway would misread
+// what a newer one wrote (compressed record bodies since version 8).
+var ErrNewerSchema = errors.New("database schema is newer than this build")
+
 // Store is a store.Store over a *sql.DB.
 type Store struct {
 	db      *sql.DB
@@ -158,6 +163,15 @@ func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 		return fmt.Errorf("sqlstore: no migrations for %s: %w", s.d.Name, err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	known, err := strconv.Atoi(strings.SplitN(entries[len(entries)-1].Name(), "_", 2)[0])
+	if err != nil {
+		return fmt.Errorf("sqlstore: migration %s: name must start with a number", entries[len(entries)-1].Name())
+	}
+	if have, err := s.SchemaVersion(ctx); err != nil {
+		return fmt.Errorf("sqlstore: schema version: %w", err)
+	} else if have > known {
+		return fmt.Errorf("sqlstore: the database is at schema version %d and this build knows versions up to %d; run a build at least as new as the one that last wrote it: %w", have, known, ErrNewerSchema)
+	}
 	for _, e := range entries {
 		name := e.Name()
 		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])

@@ -104,7 +104,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			rid = ids.rid
 			recArgs = append(recArgs, rid, v.RecordID, v.Seq)
 		}
-		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), v.Canonical, v.IssuedAt.UnixNano(), now.UnixNano())
+		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), r.body, v.IssuedAt.UnixNano(), now.UnixNano())
 		if s.d.Terms {
 			if t := terms(v.HSCodes, v.Countries); t != "" {
 				codeArgs = append(codeArgs, v.Seq, t)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,6 +58,7 @@ func Run(t *testing.T, h Harness) {
 		"VersionDeliveries":    versionDeliveries,
 		"ListRejectsBadFilter": listRejectsBadFilter,
 		"LargeBatch":           largeBatch,
+		"LargeBodies":          largeBodies,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -271,6 +273,48 @@ func concurrentAccept(t *testing.T, s store.Store) {
 	d, err := s.Record(ctx, id)
 	if err != nil || len(d.History) != 1 || len(d.Deliveries) != 1 {
 		t.Fatalf("after concurrent accepts: %+v, %v", d, err)
+	}
+}
+
+// largeBodies checks that record bodies of realistic sizes, which the
+// store may keep compressed, read back byte for byte through every read.
+func largeBodies(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	noise := make([]byte, 1200)
+	for i := range noise {
+		noise[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[(i*7919+i*i*31)%36]
+	}
+	var vs []store.Version
+	for i, body := range []string{
+		`{"lines":[` + strings.Repeat(`{"hsCode":"721320","originCountry":"MX","quantity":"12.5"},`, 60) + `{}]}`,
+		`{"blob":"` + string(noise) + `"}`,
+	} {
+		v := version(i, "")
+		v.Canonical = []byte(body)
+		v.Digest = digest(body)
+		if _, err := s.Accept(ctx, v, deliveries("chain"), audit()); err != nil {
+			t.Fatal(err)
+		}
+		vs = append(vs, v)
+	}
+	p, err := s.List(ctx, store.Query{})
+	if err != nil || len(p.Items) != len(vs) {
+		t.Fatalf("List = %v, %v", p.Items, err)
+	}
+	for i, v := range vs {
+		d, err := s.Record(ctx, v.RecordID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Version(ctx, v.RecordID, v.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for where, b := range map[string][]byte{"Record": d.Current.Canonical, "Version": got.Canonical, "List": p.Items[i].Canonical} {
+			if string(b) != string(v.Canonical) {
+				t.Errorf("%s: body %d of %d bytes reads back as %d bytes", where, i, len(v.Canonical), len(b))
+			}
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ type acceptReq struct {
 	deliveries []store.NewDelivery
 	policies   []string // deliveries[i].Policy as JSON, encoded by the caller, not the writer
 	body       []byte   // v.Canonical as stored (encodeBody), also encoded by the caller
+	terms      string   // the index terms of v (Dialect.Terms), also built by the caller
 	audit      store.AuditEntry
 	done       chan acceptResp
 }
@@ -67,6 +68,9 @@ func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.
 		policies[i] = string(b)
 	}
 	req := &acceptReq{ctx: ctx, v: v, deliveries: deliveries, policies: policies, body: encodeBody(v.Canonical), audit: audit, done: make(chan acceptResp, 1)}
+	if s.d.Terms {
+		req.terms = terms(v.HSCodes, v.Countries)
+	}
 	s.closeMu.Lock()
 	closed := s.closed
 	if !closed {

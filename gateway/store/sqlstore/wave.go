@@ -106,8 +106,8 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		}
 		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), r.body, v.IssuedAt.UnixNano(), now.UnixNano())
 		if s.d.Terms {
-			if t := terms(v.HSCodes, v.Countries); t != "" {
-				codeArgs = append(codeArgs, v.Seq, t)
+			if r.terms != "" {
+				codeArgs = append(codeArgs, v.Seq, r.terms)
 			}
 		} else {
 			codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)

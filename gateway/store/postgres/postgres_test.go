@@ -89,3 +89,7 @@ func BenchmarkAccept(b *testing.B) {
 func TestIntegrity(t *testing.T) {
 	storetest.Integrity(t, openIsolated(t))
 }
+
+func BenchmarkList(b *testing.B) {
+	storetest.BenchmarkList(b, openIsolated(b), 200_000)
+}

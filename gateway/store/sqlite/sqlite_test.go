@@ -125,3 +125,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("opening a database at version %d: %v, want ErrNewerSchema", known+1, err)
 	}
 }
+
+func BenchmarkList(b *testing.B) {
+	storetest.BenchmarkList(b, testenv.SQLiteStore(b), 200_000)
+}

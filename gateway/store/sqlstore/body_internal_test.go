@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/ledgergate/ledgergate/schema"
 )
 
 func TestBody(t *testing.T) {
@@ -52,5 +54,30 @@ func FuzzBody(f *testing.F) {
 			t.Fatalf("round trip of %q: %q, %v", canonical, got, err)
 		}
 		_, _ = decodeBody(canonical) // never panics on what a database holds
+	})
+}
+
+// BenchmarkBody measures storing and reading back the complete
+// CertificateOfOrigin example's body.
+func BenchmarkBody(b *testing.B) {
+	body, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
+	if err != nil {
+		b.Fatal(err)
+	}
+	stored := encodeBody(body)
+	b.Run("encode", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			encodeBody(body)
+		}
+		b.ReportMetric(float64(len(stored)), "stored-bytes")
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if _, err := decodeBody(stored); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

@@ -3,12 +3,12 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 )
 
@@ -35,12 +35,19 @@ var Dialect = sqlstore.Dialect{
 }
 
 // Open connects to dsn (a postgres:// URL or key=value string) and migrates
-// the schema.
+// the schema. Its sessions run with jit=off unless the DSN sets jit: the
+// store's queries are short, and PostgreSQL's planner, whose cost figures
+// pass the JIT threshold on tables it has not analysed yet, spent 5-6 ms
+// compiling a list query that ran in 0.3 ms.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
+	db := stdlib.OpenDB(*cfg)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect: %w", err)

@@ -164,10 +164,15 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 	if strings.Trim(q.HSCode, "0123456789") != "" {
 		return "", nil, 0, fmt.Errorf("hs code filter %q: digits only: %w", q.HSCode, store.ErrInvalidQuery)
 	}
-	// A version is listed when it is its record's head; the record is
-	// reached by its key, so no index on head_seq is needed (store
-	// version 6).
-	from := `versions v JOIN records h ON h.rid = v.rid AND h.head_seq = v.seq`
+	// A version is listed when it is its record's head. The record is
+	// reached by its key (so no index on head_seq is needed, store
+	// version 6) in a subquery per version rather than a join: as a join
+	// PostgreSQL misjudged how few rows match both columns and hashed the
+	// whole of records and sorted every later version for each page (22
+	// ms a page on 20,000 records), where versions read in seq order stop
+	// at the page's end.
+	from := `versions v`
+	add(`v.seq = (SELECT h.head_seq FROM records h WHERE h.rid = v.rid)`)
 	order := `v.seq`
 	if s.d.Terms && (q.HSCode != "" || q.Country != "") {
 		// The terms index leads (CROSS JOIN fixes the order): FTS5 walks
@@ -175,14 +180,21 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 		// so the page ends after limit matches, with no sort, however
 		// many the whole store holds. Left to itself the planner may
 		// start from an index of versions and sort every match.
-		from = `record_terms CROSS JOIN versions v ON v.seq = record_terms.rowid JOIN records h ON h.rid = v.rid AND h.head_seq = v.seq`
+		from = `record_terms CROSS JOIN versions v ON v.seq = record_terms.rowid`
 		order = `record_terms.rowid`
 		add(`record_terms MATCH ?`, termsQuery(q.HSCode, q.Country))
 		add(`record_terms.rowid > ?`, q.After)
 	} else {
 		add(`v.seq > ?`, q.After)
 		if q.HSCode != "" {
-			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code LIKE ?)`, q.HSCode+"%")
+			// The range lets the key (kind, code, seq) find the codes
+			// when the planner starts from them (LIKE alone uses an index
+			// only under the C collation); LIKE keeps the match exact.
+			if hi := prefixEnd(q.HSCode); hi != "" {
+				add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code >= ? AND c.code < ? AND c.code LIKE ?)`, q.HSCode, hi, q.HSCode+"%")
+			} else {
+				add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code >= ? AND c.code LIKE ?)`, q.HSCode, q.HSCode+"%")
+			}
 		}
 		if q.Country != "" {
 			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)
@@ -208,4 +220,15 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 	}
 	query = `SELECT ` + versionCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
 	return s.q(query), append(args, limit+1), limit, nil
+}
+
+// prefixEnd returns the least digit string above every string that
+// starts with the digits p ("0519" -> "052"), or "" when there is none
+// (p is all nines).
+func prefixEnd(p string) string {
+	p = strings.TrimRight(p, "9")
+	if p == "" {
+		return ""
+	}
+	return p[:len(p)-1] + string(p[len(p)-1]+1)
 }

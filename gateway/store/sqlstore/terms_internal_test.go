@@ -37,3 +37,11 @@ func TestTermsQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestPrefixEnd(t *testing.T) {
+	for p, want := range map[string]string{"0510": "0511", "0519": "052", "72": "73", "0999": "1", "9": "", "99": "", "0": "1"} {
+		if got := prefixEnd(p); got != want {
+			t.Errorf("prefixEnd(%q) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,40 +45,14 @@ func BenchmarkAccept(b *testing.B, s store.Store) {
 }
 
 // BenchmarkList measures one page (100 versions) of List on a store
-// holding n records (of the complete CertificateOfOrigin's size), each
-// with a six- and a ten-digit HS code in any of 97 chapters and two
-// countries drawn from 30, by filter: none, an HS chapter (about 1 record
-// in 50), an HS heading (about 1 in 5,000), a country (about 1 in 15),
-// and a heading and a country together. Each loop pages on from where the
-// last page ended and starts over after the last. The store is filled
-// once, before the timed loops (on a large n that takes a while).
+// holding n records filled by Fill, by filter: none, an HS chapter (about
+// 1 record in 50), an HS heading (about 1 in 5,000), a country (about 1
+// in 15), and a heading and a country together. Each loop pages on from
+// where the last page ended and starts over after the last. The store is
+// filled once, before the timed loops (on a large n that takes a while).
 func BenchmarkList(b *testing.B, s store.Store, n int) {
-	body, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
-	if err != nil {
-		b.Fatal(err)
-	}
+	Fill(b, s, n)
 	ctx := context.Background()
-	rng := mrand.New(mrand.NewPCG(1, 2))
-	countries := strings.Fields("US MX CA CR GT HN SV NI DO PA CO PE CL BR AR EC UY PY BO VE DE FR IT ES NL BE CN JP KR IN")
-	sem := make(chan struct{}, 256)
-	var wg sync.WaitGroup
-	for i := range n {
-		id := fmt.Sprintf("urn:uuid:%08x-0000-4000-8000-%012x", rng.Uint32(), i)
-		v := store.Version{
-			RecordID: id, Digest: schema.DigestOf(append([]byte(id), body...)), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
-			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
-			HSCodes:   []string{fmt.Sprintf("%02d%04d", 1+rng.IntN(97), rng.IntN(10000)), fmt.Sprintf("%02d%08d", 1+rng.IntN(97), rng.IntN(100_000_000))},
-			Countries: []string{countries[rng.IntN(len(countries))], countries[rng.IntN(len(countries))]},
-		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if _, err := s.Accept(ctx, v, deliveries("bench"), audit()); err != nil {
-				panic(fmt.Sprintf("accept: %v", err))
-			}
-		})
-	}
-	wg.Wait()
 	for _, q := range []struct {
 		name string
 		q    store.Query
@@ -102,5 +77,42 @@ func BenchmarkList(b *testing.B, s store.Store, n int) {
 			}
 			b.ReportMetric(float64(items)/float64(b.N), "items/op")
 		})
+	}
+}
+
+// Fill accepts n records of the complete CertificateOfOrigin's size into
+// s, 256 at a time, each with a six- and a ten-digit HS code in any of 97
+// chapters and two countries drawn from 30 (the same records for the same
+// n).
+func Fill(tb testing.TB, s store.Store, n int) {
+	body, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	countries := strings.Fields("US MX CA CR GT HN SV NI DO PA CO PE CL BR AR EC UY PY BO VE DE FR IT ES NL BE CN JP KR IN")
+	sem := make(chan struct{}, 256)
+	var wg sync.WaitGroup
+	var failed atomic.Pointer[error]
+	for i := range n {
+		id := fmt.Sprintf("urn:uuid:%08x-0000-4000-8000-%012x", rng.Uint32(), i)
+		v := store.Version{
+			RecordID: id, Digest: schema.DigestOf(append([]byte(id), body...)), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
+			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
+			HSCodes:   []string{fmt.Sprintf("%02d%04d", 1+rng.IntN(97), rng.IntN(10000)), fmt.Sprintf("%02d%08d", 1+rng.IntN(97), rng.IntN(100_000_000))},
+			Countries: []string{countries[rng.IntN(len(countries))], countries[rng.IntN(len(countries))]},
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if _, err := s.Accept(ctx, v, deliveries("bench"), audit()); err != nil {
+				failed.CompareAndSwap(nil, &err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := failed.Load(); err != nil {
+		tb.Fatalf("filling the store: %v", *err)
 	}
 }

@@ -31,6 +31,29 @@ func TestBenchIngest(t *testing.T) {
 		t.Errorf("runs not selected were measured:\n%s", out)
 	}
 
+	// --every adds a line per interval, each counting records stored.
+	code, out, errOut = runCLI(t, "", "bench", "ingest", "--runs", "batch", "--duration", "500ms", "--every", "200ms", "--batch", "20")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	interval := regexp.MustCompile(`(?m)^  \S+–\S+ from record (\d+)\s+(\d+) req\s+\d+ /s`)
+	lines := interval.FindAllStringSubmatch(out, -1)
+	if len(lines) < 2 {
+		t.Fatalf("want a line per 200ms interval of a 500ms run, got:\n%s", out)
+	}
+	next := 0
+	for _, m := range lines {
+		from, _ := strconv.Atoi(m[1])
+		n, _ := strconv.Atoi(m[2])
+		if from != next {
+			t.Fatalf("interval lines do not count on from each other:\n%s", out)
+		}
+		next = from + n
+	}
+	if next == 0 {
+		t.Fatalf("no interval stored a record:\n%s", out)
+	}
+
 	code, _, errOut = runCLI(t, "", "bench", "ingest", "--runs", "raw,nope", "--duration", "100ms")
 	if code == 0 || !strings.Contains(errOut, `unknown run "nope"`) {
 		t.Fatalf("unknown run: exit %d, %s", code, errOut)

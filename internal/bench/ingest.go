@@ -55,6 +55,10 @@ type Options struct {
 	// Runs selects the measurements by name: raw, api, batch, latency
 	// (empty: all of them).
 	Runs []string
+	// Every, when positive, also reports each throughput run over every
+	// interval of this length, so a long run shows how the rate follows
+	// the store's growth.
+	Every time.Duration
 }
 
 // Run names for Options.Runs.
@@ -273,7 +277,7 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		return nil
 	}
 	if o.runs("api") {
-		report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, post))
+		report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, o.Every, report, post))
 	}
 	// Batches: one request carries BatchSize records.
 	batchURL := "http://" + ln.Addr().String() + "/v1/records:batch"
@@ -306,7 +310,7 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	}
 	clients := max(1, min(o.Concurrency, 4))
 	if o.runs("batch") {
-		report(throughputN(ctx, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, postBatch))
+		report(throughputN(ctx, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, o.Every, report, postBatch))
 	}
 	for _, rate := range o.Rates {
 		if !o.runs("latency") {
@@ -324,7 +328,7 @@ func rawRun(ctx context.Context, o Options, recs *records, report func(Result)) 
 	if err != nil {
 		return err
 	}
-	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, func() error {
+	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, o.Every, report, func() error {
 		id, body, hs := recs.next()
 		_, err := st.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
 			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
@@ -400,16 +404,37 @@ func (d *dropOnClose) Close() error {
 }
 
 // throughput runs fn from n goroutines for d.
-func throughput(ctx context.Context, name string, n int, d time.Duration, fn func() error) Result {
-	return throughputN(ctx, name, n, d, func() (int, error) { return 1, fn() })
+func throughput(ctx context.Context, name string, n int, d, every time.Duration, progress func(Result), fn func() error) Result {
+	return throughputN(ctx, name, n, d, every, progress, func() (int, error) { return 1, fn() })
 }
 
-// throughputN is throughput for calls that each carry several records
-// (fn returns how many it stored); the rate counts records.
-func throughputN(ctx context.Context, name string, n int, d time.Duration, fn func() (int, error)) Result {
+// throughputN runs fn from n goroutines for d; each call stores the
+// records it returns. With every > 0 it also passes progress a Result for
+// each interval of that length (named by the interval and the number of
+// records the run had stored when it began).
+func throughputN(ctx context.Context, name string, n int, d, every time.Duration, progress func(Result), fn func() (int, error)) Result {
 	var done, errs atomic.Int64
 	deadline := time.Now().Add(d)
 	start, use0 := time.Now(), processUsage()
+	stop := make(chan struct{})
+	var ticks sync.WaitGroup
+	if every > 0 && progress != nil {
+		ticks.Go(func() {
+			t := time.NewTicker(every)
+			defer t.Stop()
+			from, fromN, fromUse := start, int64(0), use0
+			for {
+				select {
+				case <-stop:
+					return
+				case now := <-t.C:
+					k, use := done.Load(), processUsage()
+					progress(interval(fmt.Sprintf("  %v–%v from record %d", from.Sub(start).Round(time.Second), now.Sub(start).Round(time.Second), fromN), k-fromN, now.Sub(from), use, fromUse))
+					from, fromN, fromUse = now, k, use
+				}
+			}
+		})
+	}
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
@@ -423,9 +448,18 @@ func throughputN(ctx context.Context, name string, n int, d time.Duration, fn fu
 		})
 	}
 	wg.Wait()
-	el, use := time.Since(start), processUsage()
-	r := Result{Name: name, Requests: int(done.Load()), Errors: int(errs.Load()), PerSecond: float64(done.Load()) / el.Seconds()}
-	if n := done.Load(); n > 0 {
+	close(stop)
+	ticks.Wait()
+	r := interval(name, done.Load(), time.Since(start), processUsage(), use0)
+	r.Errors = int(errs.Load())
+	return r
+}
+
+// interval is the Result of storing n records in el, the process having
+// used use0 before and use after.
+func interval(name string, n int64, el time.Duration, use, use0 usage) Result {
+	r := Result{Name: name, Requests: int(n), PerSecond: float64(n) / el.Seconds()}
+	if n > 0 {
 		r.CPU = (use.cpu - use0.cpu) / time.Duration(n)
 		r.Faults = float64(use.faults-use0.faults) / float64(n)
 	}

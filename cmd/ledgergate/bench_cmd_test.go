@@ -54,6 +54,23 @@ func TestBenchIngest(t *testing.T) {
 		t.Fatalf("no interval stored a record:\n%s", out)
 	}
 
+	// --relay delivers the records the API runs stored, beside them and
+	// then alone.
+	code, out, errOut = runCLI(t, "", "bench", "ingest", "--runs", "batch", "--duration", "500ms", "--relay", "--batch", "20")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	relayLine := regexp.MustCompile(`(?m)^relay (beside the API runs|alone), (\d+) left\s+(\d+) req\s+\d+ /s$`)
+	rl := relayLine.FindAllStringSubmatch(out, -1)
+	if len(rl) != 2 {
+		t.Fatalf("want the relay's two lines without errors, got:\n%s", out)
+	}
+	if n, _ := strconv.Atoi(rl[0][3]); n == 0 {
+		if n, _ = strconv.Atoi(rl[1][3]); n == 0 {
+			t.Fatalf("the relay delivered nothing:\n%s", out)
+		}
+	}
+
 	code, _, errOut = runCLI(t, "", "bench", "ingest", "--runs", "raw,nope", "--duration", "100ms")
 	if code == 0 || !strings.Contains(errOut, `unknown run "nope"`) {
 		t.Fatalf("unknown run: exit %d, %s", code, errOut)

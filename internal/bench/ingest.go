@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,6 +30,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/api"
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
+	"github.com/ledgergate/ledgergate/gateway/relay"
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
@@ -55,6 +57,13 @@ type Options struct {
 	// Runs selects the measurements by name: raw, api, batch, latency
 	// (empty: all of them).
 	Runs []string
+	// Relay runs the relay while the API is measured, delivering to the
+	// in-memory ledger, and reports how many deliveries it finished: its
+	// store transactions compete with the accepting ones for the
+	// database. RelayWorkers is its worker count (serve's relay.workers;
+	// 0: the relay's default, 8).
+	Relay        bool
+	RelayWorkers int
 	// Every, when positive, also reports each throughput run over every
 	// interval of this length, so a long run shows how the rate follows
 	// the store's growth.
@@ -249,9 +258,10 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	defer st.Close()
 	key, hash := auth.NewKey()
 	authn, _ := auth.New([]auth.Account{{ID: "bench", Role: auth.RoleAdmin, APIKeyHashes: []string{hash}}})
+	ledger := memory.New(memory.NewLedger())
 	router, _ := routing.New([]routing.Route{{Name: "all", Targets: []routing.Target{{Ledger: "bench", Disclosure: adapters.DisclosureDigest}}}}, []string{"bench"})
 	srv := api.New(api.Config{Registry: reg, Store: st, Ingest: ingest.New(reg, st, router), Auth: authn, OpenAPI: ledgergate.OpenAPI,
-		Ledgers: []api.Ledger{{Name: "bench", Kind: "memory", Adapter: memory.New(memory.NewLedger())}}})
+		Ledgers: []api.Ledger{{Name: "bench", Kind: "memory", Adapter: ledger}}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -259,6 +269,10 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
 	defer hs.Close()
+	if o.Relay {
+		stop := runRelay(ctx, st, reg, ledger, o.RelayWorkers, o.Duration, report)
+		defer stop()
+	}
 	url := "http://" + ln.Addr().String() + "/v1/records"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 1024}}
 	post := func() error {
@@ -319,6 +333,50 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		report(fixedRate(ctx, fmt.Sprintf("POST /v1/records at %d/s", rate), rate, o.Duration, post))
 	}
 	return nil
+}
+
+// runRelay starts a relay delivering st's outbox to ledger. The function
+// it returns reports the deliveries the relay finished (committed or
+// confirmed) per second while the API was measured, lets it run alone for
+// drain longer (or until the outbox is empty) and reports that rate too,
+// then stops it.
+func runRelay(ctx context.Context, st store.Store, reg *schema.Registry, ledger adapters.Adapter, workers int, drain time.Duration, report func(Result)) (stop func()) {
+	opts := []relay.Option{relay.WithLogger(slog.New(slog.DiscardHandler))}
+	if workers > 0 {
+		opts = append(opts, relay.WithWorkers(workers))
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = relay.New(st, reg, map[string]adapters.Adapter{"bench": ledger}, opts...).Run(rctx)
+	}()
+	finished := func() (n, left, failed int, err error) {
+		c, err := st.Counts(ctx)
+		return c[store.StateCommitted] + c[store.StateConfirmed], c[store.StatePending] + c[store.StateSubmitted], c[store.StateFailed], err
+	}
+	phase := func(name string, from time.Time, n0 int) (int, int) {
+		n, left, failed, err := finished()
+		if err != nil {
+			report(Result{Name: "relay: " + err.Error(), Errors: 1})
+			return n, 0
+		}
+		report(Result{Name: fmt.Sprintf("relay %s, %d left", name, left), Requests: n - n0, PerSecond: float64(n-n0) / time.Since(from).Seconds(), Errors: failed})
+		return n, left
+	}
+	start := time.Now()
+	return func() {
+		defer func() { cancel(); <-done }()
+		n, left := phase("beside the API runs", start, 0)
+		from, deadline := time.Now(), time.Now().Add(drain)
+		for left > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+			time.Sleep(100 * time.Millisecond)
+			if _, l, _, err := finished(); err == nil {
+				left = l
+			}
+		}
+		phase("alone", from, n)
+	}
 }
 
 // rawRun measures the raw insert rate of the store: Accept with

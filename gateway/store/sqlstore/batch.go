@@ -18,7 +18,10 @@ import (
 const maxBatch = 256
 
 type acceptReq struct {
-	ctx        context.Context
+	ctx context.Context
+	// write, when set, makes this a grouped write (group) instead of an
+	// accept: it runs in the batch's transaction after the accepts.
+	write      func(context.Context, *sql.Tx) error
 	v          store.Version
 	deliveries []store.NewDelivery
 	policies   []string // deliveries[i].Policy as JSON, encoded by the caller, not the writer
@@ -71,6 +74,15 @@ func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.
 	if s.d.Terms {
 		req.terms = terms(v.HSCodes, v.Countries)
 	}
+	r, err := s.enqueue(ctx, req)
+	if err != nil {
+		return store.AcceptResult{}, err
+	}
+	return r.res, r.err
+}
+
+// enqueue hands req to the writer goroutine and waits for its outcome.
+func (s *Store) enqueue(ctx context.Context, req *acceptReq) (acceptResp, error) {
 	s.closeMu.Lock()
 	closed := s.closed
 	if !closed {
@@ -78,16 +90,36 @@ func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.
 	}
 	s.closeMu.Unlock()
 	if closed {
-		return store.AcceptResult{}, errors.New("sqlstore: store is closed")
+		return acceptResp{}, errors.New("sqlstore: store is closed")
 	}
 	defer s.pending.Done()
 	select {
 	case s.queue <- req:
 	case <-ctx.Done():
-		return store.AcceptResult{}, ctx.Err()
+		return acceptResp{}, ctx.Err()
 	}
-	r := <-req.done // the batch always answers, even if ctx ends meanwhile
-	return r.res, r.err
+	return <-req.done, nil // the batch always answers, even if ctx ends meanwhile
+}
+
+// group runs fn in a transaction. With Dialect.GroupWrites it is queued
+// to the writer goroutine with the accepts and shares their transaction,
+// and its commit, with whatever else is waiting: on SQLite every commit
+// syncs the WAL, so the relay's small writes (a claim, the state before
+// and after each ledger write, their audit entries), each committed on its
+// own, held a relay to one sync per write, about 650 deliveries a second,
+// and while accepts kept the single connection busy they waited a whole
+// batch each. fn may run more than once (when its batch fails it is
+// retried alone); an error wrapping store.ErrLeaseLost is its own outcome,
+// any other fails the batch.
+func (s *Store) group(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	if !s.d.GroupWrites {
+		return s.inTx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
+	}
+	r, err := s.enqueue(ctx, &acceptReq{ctx: ctx, write: fn, done: make(chan acceptResp, 1)})
+	if err != nil {
+		return err
+	}
+	return r.err
 }
 
 // acceptBatch stores a batch in one transaction. Each request's own
@@ -117,9 +149,13 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 		// id that appears twice waits for the next wave, so each wave sees
 		// the effect of the previous one.
 		var ids idAlloc
-		todo := make([]int, len(live))
-		for i := range todo {
-			todo[i] = i
+		var todo, writes []int
+		for i, r := range live {
+			if r.write != nil {
+				writes = append(writes, i)
+			} else {
+				todo = append(todo, i)
+			}
 		}
 		for len(todo) > 0 {
 			var wave, later []int
@@ -136,6 +172,13 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 				return err
 			}
 			todo = later
+		}
+		for _, i := range writes {
+			err := live[i].write(context.WithoutCancel(live[i].ctx), tx)
+			if err != nil && !errors.Is(err, store.ErrLeaseLost) {
+				return err
+			}
+			resps[i] = acceptResp{err: err}
 		}
 		return nil
 	})

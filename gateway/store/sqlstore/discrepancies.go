@@ -104,7 +104,7 @@ func (s *Store) ListDiscrepancies(ctx context.Context, q store.DiscrepancyQuery)
 		return store.DiscrepancyPage{}, fmt.Errorf("discrepancy state %q: want open or resolved: %w", q.State, store.ErrInvalidQuery)
 	}
 	args = append(args, limit+1)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, record_id, ledger, partner, verdict, expected, found, version, reason, fields, first_seen, resolved_at
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT id, record_id, ledger, partner, verdict, expected, found, version, reason, fields, first_seen, resolved_at
 		FROM discrepancies WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
 	if err != nil {
 		return store.DiscrepancyPage{}, err

@@ -13,7 +13,7 @@ import (
 // Checkpoint implements store.Checkpoints.
 func (s *Store) Checkpoint(ctx context.Context, source string) (adapters.Checkpoint, error) {
 	var cp string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT checkpoint FROM checkpoints WHERE source = ?`), source).Scan(&cp)
+	err := s.r.QueryRowContext(ctx, s.q(`SELECT checkpoint FROM checkpoints WHERE source = ?`), source).Scan(&cp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -28,18 +28,19 @@ func (s *Store) SetCheckpoint(ctx context.Context, source string, cp adapters.Ch
 	return err
 }
 
+const auditInsert = `INSERT INTO audit (time, actor, action, record_id, rid, detail)
+	VALUES (?, ?, ?, ?, COALESCE((SELECT rid FROM records WHERE record_id = ?), 0), ?)`
+
 // AppendAudit implements store.Audit.
 func (s *Store) AppendAudit(ctx context.Context, e store.AuditEntry) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
+	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
 }
 
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry) error {
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (time, actor, action, record_id, rid, detail)
-		VALUES (?, ?, ?, ?, COALESCE((SELECT rid FROM records WHERE record_id = ?), 0), ?)`),
-		e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
+	_, err := s.stmt(ctx, tx, auditInsert).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
 	return err
 }
 
@@ -57,7 +58,7 @@ func (s *Store) AuditLog(ctx context.Context, recordID string, limit int) ([]sto
 			WHERE (rid = (SELECT rid FROM records WHERE record_id = ?) OR (rid = 0 AND record_id = ?)) ORDER BY seq DESC LIMIT ?`
 		args = []any{recordID, recordID, limit}
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

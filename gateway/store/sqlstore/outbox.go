@@ -41,7 +41,7 @@ func scanDelivery(row interface{ Scan(...any) error }, before ...any) (store.Del
 }
 
 func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]store.Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+where+` ORDER BY vseq, ledger`), args...)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+where+` ORDER BY vseq, ledger`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (s *Store) DeliveriesOfVersions(ctx context.Context, seqs []int64) (map[int
 		for i, seq := range chunk {
 			args[i] = seq
 		}
-		rows, err := s.db.QueryContext(ctx, s.q(`SELECT vseq, `+deliveryCols+` FROM deliveries WHERE vseq IN (`+placeholders(len(chunk), 1)+`) ORDER BY vseq, ledger`), args...)
+		rows, err := s.r.QueryContext(ctx, s.q(`SELECT vseq, `+deliveryCols+` FROM deliveries WHERE vseq IN (`+placeholders(len(chunk), 1)+`) ORDER BY vseq, ledger`), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -102,14 +102,9 @@ func (s *Store) Claim(ctx context.Context, owner string, n int, lease time.Durat
 	}
 	now := s.now().UnixNano()
 	var out []store.Delivery
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.group(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
-			WHERE (vseq, ledger) IN (
-				SELECT vseq, ledger FROM deliveries
-				WHERE state IN ('pending', 'submitted', 'committed') AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-				ORDER BY next_at LIMIT ? `+s.d.SkipLocked+`)
-			RETURNING `+deliveryCols), owner, now+lease.Nanoseconds(), now, now, n)
+		rows, err := s.stmt(ctx, tx, s.claimQuery()).QueryContext(ctx, owner, now+lease.Nanoseconds(), now, now, n)
 		if err != nil {
 			return err
 		}
@@ -150,27 +145,46 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 	if d.NextAttempt.IsZero() {
 		next = now
 	}
+	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := s.stmt(ctx, tx, updateQuery(release)).ExecContext(ctx,
+			d.State, d.Attempts, next, d.Error, receipt, now, d.RecordID, string(d.Digest), d.Ledger, owner, now)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("delivery %s@%s to %s by %s: %w", d.RecordID, d.Digest, d.Ledger, owner, store.ErrLeaseLost)
+		}
+		return nil
+	})
+}
+
+// claimQuery leases up to n due deliveries (owner, lease end, now, now,
+// n).
+func (s *Store) claimQuery() string {
+	return `UPDATE deliveries SET lease_owner = ?, lease_until = ?
+		WHERE (vseq, ledger) IN (
+			SELECT vseq, ledger FROM deliveries
+			WHERE state IN ('pending', 'submitted', 'committed') AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+			ORDER BY next_at LIMIT ? ` + s.d.SkipLocked + `)
+		RETURNING ` + deliveryCols
+}
+
+// updateQuery stores a leased delivery's new state, and with release
+// gives up the lease.
+func updateQuery(release bool) string {
 	lease := ``
 	if release {
 		lease = `, lease_owner = NULL, lease_until = NULL`
 	}
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?`+lease+`
-		WHERE vseq = (`+versionSeq+`) AND ledger = ? AND lease_owner = ? AND lease_until >= ?`),
-		d.State, d.Attempts, next, d.Error, receipt, now, d.RecordID, string(d.Digest), d.Ledger, owner, now)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return fmt.Errorf("delivery %s@%s to %s by %s: %w", d.RecordID, d.Digest, d.Ledger, owner, store.ErrLeaseLost)
-	}
-	return nil
+	return `UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?` + lease + `
+		WHERE vseq = (` + versionSeq + `) AND ledger = ? AND lease_owner = ? AND lease_until >= ?`
 }
 
 // Counts implements store.Outbox.
 func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries GROUP BY state`)
+	rows, err := s.r.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries GROUP BY state`)
 	if err != nil {
 		return nil, err
 	}

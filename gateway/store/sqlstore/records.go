@@ -42,9 +42,11 @@ func dedupe(xs []string) []string {
 	return out
 }
 
+const versionQuery = `SELECT ` + versionCols + ` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`
+
 // Version implements store.Records.
 func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`), id, string(digest)))
+	v, err := scanVersion(s.stmt(ctx, nil, versionQuery).QueryRowContext(ctx, id, string(digest)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("record %s version %s: %w", id, digest, store.ErrNotFound)
 	}
@@ -55,7 +57,7 @@ func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (s
 func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, error) {
 	var d store.RecordDetail
 	var headSeq int64
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.head_seq, `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? ORDER BY v.seq`), id)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT r.head_seq, `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? ORDER BY v.seq`), id)
 	if err != nil {
 		return d, err
 	}
@@ -88,7 +90,7 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	if err != nil {
 		return store.Page{}, err
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return store.Page{}, err
 	}
@@ -121,7 +123,7 @@ func (s *Store) ExplainList(ctx context.Context, q store.Query) ([]string, error
 	if !s.d.Numbered {
 		explain, col = `EXPLAIN QUERY PLAN `, 3
 	}
-	rows, err := s.db.QueryContext(ctx, explain+query, args...)
+	rows, err := s.r.QueryContext(ctx, explain+query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,11 @@ type Dialect struct {
 	// transaction, which the store rolls back on any error, is the unit
 	// of atomicity.
 	InsertOrFail bool
+	// GroupWrites: the store's small writing transactions (delivery
+	// claims and updates, audit entries) join the accepts' group commit
+	// (Store.group) instead of committing alone (SQLite: one writer, one
+	// sync per commit).
+	GroupWrites bool
 	// Terms: a version's index codes are one row of the FTS5 table
 	// record_terms (SQLite, store version 7; terms.go) instead of rows of
 	// record_codes.
@@ -63,7 +68,8 @@ var ErrNewerSchema = errors.New("database schema is newer than this build")
 
 // Store is a store.Store over a *sql.DB.
 type Store struct {
-	db      *sql.DB
+	db      *sql.DB // writes, and reads inside them
+	r       *sql.DB // reads outside a transaction (WithReader; db by default)
 	d       Dialect
 	now     func() time.Time
 	closeMu sync.Mutex
@@ -75,18 +81,39 @@ type Store struct {
 
 	accept  []rowInsert   // the inserts of accepting a version (acceptInserts)
 	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
+	stmts   prepared      // other prepared statements (prepared.go)
 	chunks  [][]int       // their row counts
 }
 
 var _ store.Store = (*Store)(nil)
 
+// Option configures a Store.
+type Option func(*Store)
+
+// WithReader has the store run its reads that are not part of a write
+// (records, lists, deliveries, audit, counts...) on r, a pool of
+// read-only connections to the same database, instead of db. SQLite's
+// store writes through one connection, which a busy writer holds nearly
+// all the time; in WAL mode other connections read beside it. The store
+// closes r with db.
+func WithReader(r *sql.DB) Option { return func(s *Store) { s.r = r } }
+
 // New migrates db to the latest schema version and returns the store.
-func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
-	s := &Store{db: db, d: d, now: time.Now, accept: acceptInserts(d)}
+func New(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
+	s := &Store{db: db, r: db, d: d, now: time.Now, accept: acceptInserts(d)}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.prepareInserts(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.prepareAll(ctx, []preparedQuery{
+		{s.claimQuery(), false}, {updateQuery(true), false}, {updateQuery(false), false}, {auditInsert, false},
+		{versionQuery, true},
+	}); err != nil {
 		return nil, err
 	}
 	s.startBatcher()
@@ -114,6 +141,10 @@ func (s *Store) Close() error {
 		for _, st := range sts {
 			st.Close()
 		}
+	}
+	s.stmts.close()
+	if s.r != s.db {
+		s.r.Close()
 	}
 	return s.db.Close()
 }

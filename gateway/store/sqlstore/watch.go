@@ -55,7 +55,7 @@ func scanDeadLetter(sc interface{ Scan(...any) error }) (store.DeadLetter, error
 
 // DeadLetter implements store.DeadLetters.
 func (s *Store) DeadLetter(ctx context.Context, id int64) (store.DeadLetter, error) {
-	d, err := scanDeadLetter(s.db.QueryRowContext(ctx, s.q(`SELECT `+deadLetterCols+` FROM dead_letters WHERE id = ?`), id))
+	d, err := scanDeadLetter(s.r.QueryRowContext(ctx, s.q(`SELECT `+deadLetterCols+` FROM dead_letters WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("dead letter %d: %w", id, store.ErrNotFound)
 	}
@@ -77,7 +77,7 @@ func (s *Store) DeadLetters(ctx context.Context, q store.DeadLetterQuery) ([]sto
 		}
 	}
 	args = append(args, q.Limit)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+deadLetterCols+` FROM dead_letters WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+deadLetterCols+` FROM dead_letters WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
 func (s *Store) LeaseHolder(ctx context.Context, name string) (string, time.Time, error) {
 	var owner string
 	var until int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT owner, lease_until FROM leases WHERE name = ?`), name).Scan(&owner, &until)
+	err := s.r.QueryRowContext(ctx, s.q(`SELECT owner, lease_until FROM leases WHERE name = ?`), name).Scan(&owner, &until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, nil
 	}

@@ -29,7 +29,6 @@ import (
 type Store interface {
 	store.Outbox
 	Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error)
-	AppendAudit(ctx context.Context, e store.AuditEntry) error
 }
 
 // Change reports a delivery's new state (for events and metrics).
@@ -177,7 +176,12 @@ func (r *Relay) process(ctx context.Context, d store.Delivery) {
 		r.log.Error("relay: attempt", "record", d.RecordID, "ledger", d.Ledger, "err", err)
 		return
 	}
-	if err := r.store.Update(ctx, r.owner, next); err != nil {
+	var audit []store.AuditEntry
+	if next.State != prev {
+		audit = append(audit, store.AuditEntry{Actor: r.owner, Action: "delivery." + next.State, RecordID: d.RecordID,
+			Detail: strings.TrimSpace(fmt.Sprintf("%s %s %s", d.Ledger, d.Digest, next.Error))})
+	}
+	if err := r.store.Update(ctx, r.owner, next, audit...); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			r.log.Warn("relay: lease lost; another worker has the delivery", "record", d.RecordID, "ledger", d.Ledger)
 		} else {
@@ -186,8 +190,6 @@ func (r *Relay) process(ctx context.Context, d store.Delivery) {
 		return
 	}
 	if next.State != prev {
-		_ = r.store.AppendAudit(ctx, store.AuditEntry{Actor: r.owner, Action: "delivery." + next.State, RecordID: d.RecordID,
-			Detail: strings.TrimSpace(fmt.Sprintf("%s %s %s", d.Ledger, d.Digest, next.Error))})
 		r.onChange(Change{Delivery: next, Previous: prev})
 	}
 }
@@ -235,12 +237,15 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 	// the outcome is then known to be uncertain.
 	before := d.State
 	d.State, d.Attempts = store.StateSubmitted, d.Attempts+1
-	if err := r.store.Progress(ctx, r.owner, d); err != nil {
+	var audit []store.AuditEntry
+	if before != store.StateSubmitted {
+		audit = append(audit, store.AuditEntry{Actor: r.owner, Action: "delivery." + store.StateSubmitted, RecordID: d.RecordID,
+			Detail: fmt.Sprintf("%s %s", d.Ledger, d.Digest)})
+	}
+	if err := r.store.Progress(ctx, r.owner, d, audit...); err != nil {
 		return d, err
 	}
 	if before != store.StateSubmitted {
-		_ = r.store.AppendAudit(ctx, store.AuditEntry{Actor: r.owner, Action: "delivery." + store.StateSubmitted, RecordID: d.RecordID,
-			Detail: fmt.Sprintf("%s %s", d.Ledger, d.Digest)})
 		r.onChange(Change{Delivery: d, Previous: before})
 	}
 	*prev = store.StateSubmitted

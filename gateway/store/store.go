@@ -145,12 +145,14 @@ type Outbox interface {
 	// Update records the outcome of an attempt on a delivery leased to
 	// owner. A final state (confirmed, failed) releases the lease; any
 	// other keeps the delivery for another attempt at d.NextAttempt.
-	// ErrLeaseLost if owner no longer holds the lease.
-	Update(ctx context.Context, owner string, d Delivery) error
+	// ErrLeaseLost if owner no longer holds the lease. The audit entries
+	// are appended in the same transaction, only if the update is stored.
+	Update(ctx context.Context, owner string, d Delivery, audit ...AuditEntry) error
 	// Progress records a state change (such as submitted, before a ledger
-	// write) on a delivery leased to owner, keeping the lease.
-	// ErrLeaseLost if owner no longer holds the lease.
-	Progress(ctx context.Context, owner string, d Delivery) error
+	// write) on a delivery leased to owner, keeping the lease, with its
+	// audit entries as Update does. ErrLeaseLost if owner no longer holds
+	// the lease.
+	Progress(ctx context.Context, owner string, d Delivery, audit ...AuditEntry) error
 	// Deliveries lists the deliveries of one version.
 	Deliveries(ctx context.Context, id string, digest schema.Digest) ([]Delivery, error)
 	// Counts reports how many deliveries are in each state.

@@ -122,16 +122,16 @@ func (s *Store) Claim(ctx context.Context, owner string, n int, lease time.Durat
 }
 
 // Update implements store.Outbox.
-func (s *Store) Update(ctx context.Context, owner string, d store.Delivery) error {
-	return s.update(ctx, owner, d, true)
+func (s *Store) Update(ctx context.Context, owner string, d store.Delivery, audit ...store.AuditEntry) error {
+	return s.update(ctx, owner, d, true, audit)
 }
 
 // Progress implements store.Outbox.
-func (s *Store) Progress(ctx context.Context, owner string, d store.Delivery) error {
-	return s.update(ctx, owner, d, false)
+func (s *Store) Progress(ctx context.Context, owner string, d store.Delivery, audit ...store.AuditEntry) error {
+	return s.update(ctx, owner, d, false, audit)
 }
 
-func (s *Store) update(ctx context.Context, owner string, d store.Delivery, release bool) error {
+func (s *Store) update(ctx context.Context, owner string, d store.Delivery, release bool, audit []store.AuditEntry) error {
 	var receipt any
 	if d.Receipt != nil {
 		b, err := json.Marshal(d.Receipt)
@@ -155,6 +155,11 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 			return err
 		} else if n == 0 {
 			return fmt.Errorf("delivery %s@%s to %s by %s: %w", d.RecordID, d.Digest, d.Ledger, owner, store.ErrLeaseLost)
+		}
+		for _, e := range audit {
+			if err := s.appendAudit(ctx, tx, e); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

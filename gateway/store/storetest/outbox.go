@@ -54,8 +54,25 @@ func outboxLeases(t *testing.T, s store.Store) {
 	if b := mine(claimAll(t, s, "worker-b", time.Minute)); len(b) != 0 {
 		t.Fatalf("worker-b claimed a delivery still leased after Progress: %+v", b)
 	}
-	if err := s.Progress(ctx, "worker-b", prog); !errors.Is(err, store.ErrLeaseLost) {
+	if err := s.Progress(ctx, "worker-b", prog, store.AuditEntry{Actor: "worker-b", Action: "delivery.submitted", RecordID: v.RecordID}); !errors.Is(err, store.ErrLeaseLost) {
 		t.Fatalf("Progress by a non-owner = %v, want ErrLeaseLost", err)
+	}
+	// Audit entries come with an update that is stored, and only then.
+	if err := s.Progress(ctx, "worker-a", prog, store.AuditEntry{Actor: "worker-a", Action: "delivery.submitted", RecordID: v.RecordID, Detail: "ethereum"}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := s.AuditLog(ctx, v.RecordID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actors []string
+	for _, e := range log {
+		if e.Action == "delivery.submitted" {
+			actors = append(actors, e.Actor)
+		}
+	}
+	if len(actors) != 1 || actors[0] != "worker-a" {
+		t.Fatalf("submitted entries by %v, want one by worker-a (the lost lease's entry must not be stored)", actors)
 	}
 	// Worker a submits one: it comes back when due.
 	d := a[0]

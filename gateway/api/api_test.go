@@ -36,6 +36,7 @@ type fixture struct {
 	srv  *httptest.Server
 	api  *api.Server
 	spec *spec
+	st   interface{ Close() error }
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -53,7 +54,7 @@ func newFixture(t *testing.T) *fixture {
 		Registry: reg, Store: st, Ingest: ingest.New(reg, st, router), Auth: authn, OpenAPI: ledgergate.OpenAPI,
 		Ledgers: []api.Ledger{{Name: "chain-a", Kind: "memory", Adapter: memory.New(memory.NewLedger())}, {Name: "chain-b", Kind: "memory", Adapter: memory.New(memory.NewLedger())}},
 	})
-	f := &fixture{srv: httptest.NewServer(s), api: s, spec: loadSpec(t)}
+	f := &fixture{srv: httptest.NewServer(s), api: s, spec: loadSpec(t), st: st}
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -345,6 +346,11 @@ func TestOperationalEndpoints(t *testing.T) {
 	r := f.do(t, "", "GET", "/metrics", nil, nil)
 	if !strings.Contains(string(r.body), `ledgergate_records_accepted_total{new="true",type="SensorReading"} 1`) {
 		t.Fatalf("metrics lack the accepted counter:\n%s", r.body)
+	}
+	// A store that no longer answers makes the gateway not ready.
+	f.st.Close()
+	if r := f.do(t, "", "GET", "/readyz", nil, nil); r.code != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "store: ") {
+		t.Fatalf("/readyz with the store closed = %d %s", r.code, r.body)
 	}
 }
 

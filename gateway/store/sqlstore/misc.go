@@ -28,6 +28,13 @@ func (s *Store) SetCheckpoint(ctx context.Context, source string, cp adapters.Ch
 	return err
 }
 
+// Ping checks that the database answers a query, on the connections that
+// serve reads: for readiness probes.
+func (s *Store) Ping(ctx context.Context) error {
+	var v sql.NullInt64
+	return s.r.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+}
+
 const auditInsert = `INSERT INTO audit (time, actor, action, record_id, rid, detail)
 	VALUES (?, ?, ?, ?, COALESCE((SELECT rid FROM records WHERE record_id = ?), 0), ?)`
 

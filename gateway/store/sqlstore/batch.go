@@ -55,7 +55,24 @@ func (s *Store) startBatcher() {
 					break fill
 				}
 			}
-			s.acceptBatch(batch)
+			// Grouped writes (the relay's) commit ahead of the accepts
+			// collected with them, in a transaction of their own: behind
+			// a full accepting batch each waited its whole commit, and a
+			// delivery takes two of them in turn.
+			var writes, accepts []*acceptReq
+			for _, r := range batch {
+				if r.write != nil {
+					writes = append(writes, r)
+				} else {
+					accepts = append(accepts, r)
+				}
+			}
+			if len(writes) > 0 && len(accepts) > 0 {
+				s.acceptBatch(writes)
+				s.acceptBatch(accepts)
+			} else {
+				s.acceptBatch(batch)
+			}
 		}
 	}()
 }

@@ -13,14 +13,17 @@ import (
 // Group commit. Concurrent Accept calls are queued to one goroutine that
 // takes whatever is waiting (up to maxBatch) and stores it in a single
 // transaction: under load one commit serves many records, and an idle
-// gateway pays no added latency (nothing waits for a batch to fill).
+// gateway pays no added latency (nothing waits for a batch to fill). With
+// Dialect.GroupWrites the store's other small writes (group) queue there
+// too; those taken together commit in one transaction of their own, ahead
+// of the accepts taken with them.
 
 const maxBatch = 256
 
 type acceptReq struct {
 	ctx context.Context
 	// write, when set, makes this a grouped write (group) instead of an
-	// accept: it runs in the batch's transaction after the accepts.
+	// accept.
 	write      func(context.Context, *sql.Tx) error
 	v          store.Version
 	deliveries []store.NewDelivery
@@ -119,8 +122,8 @@ func (s *Store) enqueue(ctx context.Context, req *acceptReq) (acceptResp, error)
 }
 
 // group runs fn in a transaction. With Dialect.GroupWrites it is queued
-// to the writer goroutine with the accepts and shares their transaction,
-// and its commit, with whatever else is waiting: on SQLite every commit
+// to the writer goroutine with the accepts and shares a transaction, and
+// its commit, with the other grouped writes waiting: on SQLite every commit
 // syncs the WAL, so the relay's small writes (a claim, the state before
 // and after each ledger write, their audit entries), each committed on its
 // own, held a relay to one sync per write, about 650 deliveries a second,

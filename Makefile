@@ -18,7 +18,8 @@ bench:
 # Short fuzzing session of every fuzz target (FUZZTIME=30s per target).
 FUZZTIME ?= 30s
 FUZZ_TARGETS = ./schema:FuzzValidate ./schema:FuzzCanonicalize ./schema:FuzzCanonicalMatchesReference \
-	./schema:FuzzFastMatchesGeneral ./schema/internal/bytedfa:FuzzMatchesRegexp ./adapters/factom/protocol:FuzzEntry
+	./schema:FuzzFastMatchesGeneral ./schema/internal/bytedfa:FuzzMatchesRegexp ./adapters/factom/protocol:FuzzEntry \
+	./gateway/api:FuzzSplitArray ./gateway/ingest:FuzzIndexCodes ./gateway/store/sqlstore:FuzzBody
 fuzz:
 	for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; f=$${t##*:}; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; done

@@ -347,6 +347,11 @@ func TestOperationalEndpoints(t *testing.T) {
 	if !strings.Contains(string(r.body), `ledgergate_records_accepted_total{new="true",type="SensorReading"} 1`) {
 		t.Fatalf("metrics lack the accepted counter:\n%s", r.body)
 	}
+	// The record's two deliveries (one per routed ledger) wait: no relay
+	// runs here.
+	if !strings.Contains(string(r.body), `ledgergate_deliveries{state="pending"} 2`) || !strings.Contains(string(r.body), `ledgergate_deliveries{state="confirmed"} 0`) {
+		t.Fatalf("metrics lack the outbox by state:\n%s", r.body)
+	}
 	// A store that no longer answers makes the gateway not ready.
 	f.st.Close()
 	if r := f.do(t, "", "GET", "/readyz", nil, nil); r.code != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "store: ") {

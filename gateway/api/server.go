@@ -74,6 +74,7 @@ func New(cfg Config) *Server {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Metrics)}
+	cfg.Metrics.MustRegister(deliveriesCollector{store: cfg.Store, desc: prometheus.NewDesc("ledgergate_deliveries", "Deliveries (outbox rows) by state.", []string{"state"}, nil)})
 	s.handle("POST /v1/records", s.authed(s.postRecord))
 	s.handle("POST /v1/records:batch", s.authed(s.postBatch))
 	s.handle("GET /v1/records", s.authed(s.listRecords))

@@ -35,6 +35,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/internal/ctxtime"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -370,7 +371,7 @@ func runRelay(ctx context.Context, st store.Store, reg *schema.Registry, ledger 
 		n, left := phase("beside the API runs", start, 0)
 		from, deadline := time.Now(), time.Now().Add(drain)
 		for left > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
-			time.Sleep(100 * time.Millisecond)
+			ctxtime.Sleep(ctx, 100*time.Millisecond)
 			if _, l, _, err := finished(); err == nil {
 				left = l
 			}

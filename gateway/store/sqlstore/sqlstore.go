@@ -180,7 +180,7 @@ func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, 0) 
 // all) to db, without opening a store: for tooling and for tests of
 // upgrades from an older schema.
 func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, upTo int) error {
-	s := &Store{db: db, d: d, now: time.Now, accept: acceptInserts(d)}
+	s := &Store{db: db, d: d, now: time.Now}
 	return s.migrateTo(ctx, upTo)
 }
 
@@ -194,9 +194,9 @@ func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 		return fmt.Errorf("sqlstore: no migrations for %s: %w", s.d.Name, err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
-	known, err := strconv.Atoi(strings.SplitN(entries[len(entries)-1].Name(), "_", 2)[0])
+	known, err := migrationVersion(entries[len(entries)-1].Name())
 	if err != nil {
-		return fmt.Errorf("sqlstore: migration %s: name must start with a number", entries[len(entries)-1].Name())
+		return err
 	}
 	if have, err := s.SchemaVersion(ctx); err != nil {
 		return fmt.Errorf("sqlstore: schema version: %w", err)
@@ -205,9 +205,9 @@ func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		version, err := migrationVersion(name)
 		if err != nil {
-			return fmt.Errorf("sqlstore: migration %s: name must start with a number", name)
+			return err
 		}
 		if upTo > 0 && version > upTo {
 			break
@@ -233,6 +233,15 @@ func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 		}
 	}
 	return nil
+}
+
+// migrationVersion is the number a migration file's name starts with.
+func migrationVersion(name string) (int, error) {
+	v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: migration %s: name must start with a number", name)
+	}
+	return v, nil
 }
 
 // SchemaVersion returns the highest applied migration.

@@ -55,7 +55,7 @@ func (a *app) benchCmd() *cobra.Command {
 	ingest.Flags().BoolVar(&o.SameCodes, "same-codes", false, "give every record the example's HS codes instead of codes drawn from tariff-sized pools")
 	ingest.Flags().BoolVar(&o.SequentialIDs, "sequential-ids", false, "give records increasing ids instead of scattered ones like random UUIDs")
 	ingest.Flags().BoolVar(&o.Relay, "relay", false, "run the relay (to an in-memory ledger) during the API runs and report the deliveries it finished")
-	ingest.Flags().IntVar(&o.RelayWorkers, "relay-workers", 0, "the relay's workers with --relay (serve's relay.workers; default 8)")
+	ingest.Flags().IntVar(&o.RelayWorkers, "relay-workers", 0, "the relay's workers with --relay (serve's relay.workers; default 64)")
 	ingest.Flags().DurationVar(&o.Every, "every", 0, "also report each throughput run over every interval of this length (e.g. 10s, for a long --duration)")
 	ingest.Flags().StringSliceVar(&o.Runs, "runs", nil, "measurements to run: "+strings.Join(bench.RunNames, ", ")+" (default all)")
 	ingest.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")

@@ -62,7 +62,7 @@ type Options struct {
 	// in-memory ledger, and reports how many deliveries it finished: its
 	// store transactions compete with the accepting ones for the
 	// database. RelayWorkers is its worker count (serve's relay.workers;
-	// 0: the relay's default, 8).
+	// 0: the relay's default, 64).
 	Relay        bool
 	RelayWorkers int
 	// Every, when positive, also reports each throughput run over every

@@ -99,11 +99,25 @@ type EmbeddedNode struct {
 	BlockTime time.Duration `yaml:"blockTime"`
 }
 
-// Relay tunes the relay.
+// Relay tunes the relay; zero values take the relay's defaults.
 type Relay struct {
-	Workers     int           `yaml:"workers"`
-	MaxAttempts int           `yaml:"maxAttempts"`
-	Lease       time.Duration `yaml:"lease"`
+	Workers     int           `yaml:"workers"`     // concurrent deliveries (default 64)
+	MaxAttempts int           `yaml:"maxAttempts"` // attempts before a delivery fails (default 50)
+	Lease       time.Duration `yaml:"lease"`       // how long a claim is reserved (default 1m)
+}
+
+func (r Relay) validate() []error {
+	var errs []error
+	if r.Workers < 0 || r.Workers > 4096 {
+		errs = append(errs, fmt.Errorf("relay.workers %d: want 0 (default) to 4096", r.Workers))
+	}
+	if r.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("relay.maxAttempts %d: want 0 (default) or more", r.MaxAttempts))
+	}
+	if r.Lease < 0 || (r.Lease > 0 && r.Lease < time.Second) {
+		errs = append(errs, fmt.Errorf("relay.lease %v: want 0 (default) or at least 1s", r.Lease))
+	}
+	return errs
 }
 
 // Log configures structured logs.
@@ -300,6 +314,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateWatch()...)
+	errs = append(errs, c.Relay.validate()...)
 	errs = append(errs, c.Reconcile.validate()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

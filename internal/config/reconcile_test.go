@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -27,5 +28,30 @@ func TestReconcileSettings(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("want an error about %s, got %v", want, err)
 		}
+	}
+}
+
+func TestRelaySettings(t *testing.T) {
+	c, err := config.Load(write(t, string(config.Example())+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Defaults()
+	if err := c.Validate(); err != nil || c.Relay.Workers != 64 {
+		t.Fatalf("example: %v, %+v", err, c.Relay)
+	}
+	c.Relay = config.Relay{Workers: 4097, MaxAttempts: -1, Lease: time.Millisecond}
+	err = c.Validate()
+	for _, want := range []string{"relay.workers 4097", "relay.maxAttempts -1", "relay.lease 1ms"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want an error about %s, got %v", want, err)
+		}
+	}
+	if !errors.Is(err, config.ErrInvalid) {
+		t.Errorf("want ErrInvalid, got %v", err)
+	}
+	c.Relay = config.Relay{Workers: 0, MaxAttempts: 0, Lease: 0} // the relay's defaults
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -45,7 +45,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// SQLite has one writer at a time. Queue for it in Go rather than in
 	// SQLite's busy handler, which sleeps and retries: a single writing
 	// connection serialises work without those sleeps.
-	db, err := open(path, 1, true, "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "cache_size(-65536)", "wal_autocheckpoint(8192)", "temp_store(MEMORY)")
+	db, err := open(path, 1, true, writerPragmas...)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +67,9 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	}
 	return s, nil
 }
+
+// writerPragmas configure the writing connection (see Open).
+var writerPragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "cache_size(-65536)", "wal_autocheckpoint(8192)", "temp_store(MEMORY)"}
 
 // readers bounds the store's read-only connections.
 const readers = 4

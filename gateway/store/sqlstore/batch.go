@@ -70,12 +70,8 @@ func (s *Store) startBatcher() {
 					accepts = append(accepts, r)
 				}
 			}
-			if len(writes) > 0 && len(accepts) > 0 {
-				s.acceptBatch(writes)
-				s.acceptBatch(accepts)
-			} else {
-				s.acceptBatch(batch)
-			}
+			s.acceptBatch(writes) // each returns at once when empty
+			s.acceptBatch(accepts)
 		}
 	}()
 }

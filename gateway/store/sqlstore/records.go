@@ -192,11 +192,11 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 			// The range lets the key (kind, code, seq) find the codes
 			// when the planner starts from them (LIKE alone uses an index
 			// only under the C collation); LIKE keeps the match exact.
+			codes, a := `c.code >= ?`, []any{q.HSCode}
 			if hi := prefixEnd(q.HSCode); hi != "" {
-				add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code >= ? AND c.code < ? AND c.code LIKE ?)`, q.HSCode, hi, q.HSCode+"%")
-			} else {
-				add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND c.code >= ? AND c.code LIKE ?)`, q.HSCode, q.HSCode+"%")
+				codes, a = codes+` AND c.code < ?`, append(a, hi)
 			}
+			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`, append(a, q.HSCode+"%")...)
 		}
 		if q.Country != "" {
 			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)

@@ -4,8 +4,9 @@
 // required core is Adapter (four methods). Optional capabilities are
 // separate interfaces that callers discover by type assertion, in the
 // manner of database/sql/driver: Watcher (events from a checkpoint),
-// Verifier (check a receipt against the ledger) and Anchorer (many digests
-// in one ledger write, with inclusion proofs).
+// Verifier (check a receipt against the ledger), Submitter (hand a write
+// over without waiting for it to commit, then follow it) and Anchorer (many
+// digests in one ledger write, with inclusion proofs).
 //
 // conformance.TestAdapter checks that an implementation honours every
 // promise made here.
@@ -123,6 +124,30 @@ type Verifier interface {
 	// ledger contradicts gives a Verification with OK false, not an error;
 	// errors mean the check could not be made.
 	Verify(ctx context.Context, r Receipt) (Verification, error)
+}
+
+// Submitter is implemented by adapters whose ledger takes a write long
+// before it commits it: an Ethereum transaction waits in the node's pool
+// for a block, and then for confirmations. A caller that holds a worker
+// per Write is held for all of that; with Submit it hands the write over
+// and follows it with Track, so the writes in flight are bounded by the
+// ledger, not by the caller's workers.
+type Submitter interface {
+	// Submit makes the write Write would make, with the same checks,
+	// idempotence and errors, but returns once the ledger has taken it:
+	// a receipt of status StatusSubmitted naming the write (TxID) and
+	// the time it was submitted. When the ledger already holds the
+	// version it returns that version's receipt instead, and makes no
+	// write.
+	Submit(ctx context.Context, rec *schema.Record, p Policy) (Receipt, error)
+
+	// Track returns the up-to-date receipt of a write Submit returned: the
+	// same receipt while the write is still pending; status committed or
+	// confirmed once the ledger holds the version (by that write or any
+	// other). ErrNotFound means the ledger holds no such version and the
+	// write will not land (dropped, replaced or reverted): submit again,
+	// which still makes at most one effect.
+	Track(ctx context.Context, submitted Receipt) (Receipt, error)
 }
 
 // Anchorer is implemented by adapters that can anchor many digests in one

@@ -6,8 +6,8 @@
 // disclosed payload. Every write emits a RecordWritten event, which
 // watchers follow from a checkpoint.
 //
-// The adapter implements adapters.Adapter, adapters.Watcher and
-// adapters.Verifier. It talks to a node through a Backend: an
+// The adapter implements adapters.Adapter, adapters.Watcher,
+// adapters.Verifier and adapters.Submitter. It talks to a node through a Backend: an
 // *ethclient.Client (see Dial) or go-ethereum's simulated backend.
 package ethereum
 
@@ -44,13 +44,15 @@ type Backend interface {
 	ethereum.ChainIDReader
 	ethereum.BlockNumberReader
 	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
+	TransactionByHash(ctx context.Context, hash common.Hash) (tx *types.Transaction, isPending bool, err error)
 }
 
 var (
-	_ adapters.Adapter  = (*Adapter)(nil)
-	_ adapters.Watcher  = (*Adapter)(nil)
-	_ adapters.Verifier = (*Adapter)(nil)
-	_ Backend           = (*ethclient.Client)(nil)
+	_ adapters.Adapter   = (*Adapter)(nil)
+	_ adapters.Watcher   = (*Adapter)(nil)
+	_ adapters.Verifier  = (*Adapter)(nil)
+	_ adapters.Submitter = (*Adapter)(nil)
+	_ Backend            = (*ethclient.Client)(nil)
 )
 
 // Adapter writes records to a RecordRegistry contract on one chain. It is

@@ -11,8 +11,8 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
-	"github.com/ledgergate/ledgergate/adapters/ethereum/internal/anvil"
 	"github.com/ledgergate/ledgergate/conformance"
+	"github.com/ledgergate/ledgergate/internal/anvil"
 )
 
 // skipOrFail skips a test whose tooling is missing, except on CI

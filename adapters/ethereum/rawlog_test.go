@@ -16,7 +16,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
-	"github.com/ledgergate/ledgergate/adapters/ethereum/internal/anvil"
+	"github.com/ledgergate/ledgergate/internal/anvil"
 	"github.com/ledgergate/ledgergate/schema"
 )
 

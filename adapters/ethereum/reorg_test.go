@@ -12,7 +12,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
-	"github.com/ledgergate/ledgergate/adapters/ethereum/internal/anvil"
+	"github.com/ledgergate/ledgergate/internal/anvil"
 )
 
 // watchInto runs a watch from the start in the background.

@@ -36,6 +36,13 @@ func flightKey(idHash, digest common.Hash) common.Hash {
 // Concurrent writes of the same version in this process share one
 // transaction.
 func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	return a.lead(ctx, rec, p, true)
+}
+
+// lead makes a write (commit: wait until it is confirmed, as Write does)
+// or a submission (Submit), sharing it with any concurrent write or
+// submission of the same version in this process.
+func (a *Adapter) lead(ctx context.Context, rec *schema.Record, p adapters.Policy, commit bool) (adapters.Receipt, error) {
 	if a.closed() {
 		return adapters.Receipt{}, adapters.ErrClosed
 	}
@@ -55,7 +62,13 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		}
 		f, leader := a.acct.join(key)
 		if leader {
-			rc, err := a.write(ctx, pl, idHash, digest, key)
+			var rc adapters.Receipt
+			var err error
+			if commit {
+				rc, err = a.write(ctx, pl, idHash, digest, key)
+			} else {
+				rc, err = a.submit(ctx, pl, idHash, digest, key)
+			}
 			a.acct.land(key, f, rc, err)
 			return rc, err
 		}
@@ -66,23 +79,29 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		case <-a.done:
 			return adapters.Receipt{}, adapters.ErrClosed
 		}
-		if f.err == nil || !errors.Is(f.err, adapters.ErrUnavailable) {
-			return f.rc, f.err
+		if f.err != nil && errors.Is(f.err, adapters.ErrUnavailable) {
+			continue // the other write was not applied: try ourselves
 		}
-		// The other write was not applied: try ourselves.
+		if f.err == nil && commit && f.rc.Status == adapters.StatusSubmitted {
+			// A submission led: wait for its transaction as Write would.
+			rc, err := a.awaitTracked(ctx, f.rc)
+			if errors.Is(err, adapters.ErrNotFound) {
+				continue // it will not land: write ourselves
+			}
+			return rc, err
+		}
+		return f.rc, f.err
 	}
 }
 
 func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest, key common.Hash) (adapters.Receipt, error) {
-	rec := pl.Record
-	var supersedes common.Hash
-	if rec.Supersedes != "" {
-		supersedes, _ = DigestWord(rec.Supersedes)
-	}
-	data := a.contract.PackWrite(rec.ID, rec.Type, rec.Issuer.ID, digest, supersedes, disclosureCode(pl.Policy.Disclosure), pl.Content)
+	rec, data, supersedes := a.packWrite(pl)
 	sent := false // a transaction of this write may be on chain
 	for attempt := 1; ; attempt++ {
-		s, err := retryStale(ctx, func() (snapshot, error) { return a.snapshotOf(ctx, idHash, digest) })
+		s, tx, nonce, err := a.place(ctx, rec, data, idHash, digest, supersedes, attempt <= maxAttempts)
+		if errors.Is(err, errAlreadyWritten) {
+			continue // someone else wrote it meanwhile: re-check
+		}
 		if err != nil {
 			return adapters.Receipt{}, a.failed(sent, err)
 		}
@@ -93,27 +112,6 @@ func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest
 			}
 			return a.awaitConfirmations(ctx, rc)
 		}
-		if s.rec.Head != ([32]byte{}) {
-			if s.rec.Head != supersedes {
-				return adapters.Receipt{}, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds version %s; the record supersedes %q", rec.ID, digestOf(s.rec.Head), rec.Supersedes), nil)
-			}
-			if s.rec.RecordType != rec.Type {
-				return adapters.Receipt{}, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds it as type %s, not %s", rec.ID, s.rec.RecordType, rec.Type), nil)
-			}
-		}
-		if attempt > maxAttempts {
-			return adapters.Receipt{}, a.failed(sent, fmt.Errorf("record %s: not applied after %d attempts", rec.ID, maxAttempts))
-		}
-		tx, nonce, err := a.sendWrite(ctx, rec.ID, data)
-		if errors.Is(err, errAlreadyWritten) {
-			continue // someone else wrote it meanwhile: re-check
-		}
-		if err != nil {
-			if errors.Is(err, adapters.ErrUnavailable) || errors.Is(err, adapters.ErrRejected) {
-				return adapters.Receipt{}, a.failed(sent, err)
-			}
-			return adapters.Receipt{}, err
-		}
 		sent = true
 		a.acct.setFlightTx(key, tx.Hash())
 		mined, head, hdr, err := a.await(ctx, tx.Hash(), nonce)
@@ -121,16 +119,63 @@ func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest
 			return adapters.Receipt{}, err
 		}
 		if err == nil && mined.Status == types.ReceiptStatusSuccessful {
-			for _, lg := range mined.Logs {
-				if lg.Address == a.cfg.registry && len(lg.Topics) == 3 && lg.Topics[0] == RecordWrittenTopic() &&
-					lg.Topics[1] == idHash && lg.Topics[2] == digest {
-					return a.makeReceipt(rec.ID, digest, supersedes, disclosureCode(pl.Policy.Disclosure), a.from, *lg, head, hdr.Time), nil
-				}
+			if lg, ok := a.writtenBy(mined, idHash, digest); ok {
+				return a.makeReceipt(rec.ID, digest, supersedes, disclosureCode(pl.Policy.Disclosure), a.from, lg, head, hdr.Time), nil
 			}
 		}
 		// Reverted (a concurrent write won the race) or dropped: the
 		// re-check says what the registry holds.
 	}
+}
+
+// packWrite returns the record of a prepared payload, the calldata of its
+// registry write and the digest it supersedes (zero if none).
+func (a *Adapter) packWrite(pl adapters.Payload) (*schema.Record, []byte, common.Hash) {
+	rec := pl.Record
+	var supersedes common.Hash
+	if rec.Supersedes != "" {
+		supersedes, _ = DigestWord(rec.Supersedes) // Prepare checked it
+	}
+	digest, _ := DigestWord(rec.Digest)
+	data := a.contract.PackWrite(rec.ID, rec.Type, rec.Issuer.ID, digest, supersedes, disclosureCode(pl.Policy.Disclosure), pl.Content)
+	return rec, data, supersedes
+}
+
+// place checks the registry and, unless it holds the version already
+// (s.exists) or must refuse it, sends the write's transaction. With send
+// false it reports instead that the write was not applied after
+// maxAttempts. errAlreadyWritten: the version landed between the check
+// and the gas estimate; check again.
+func (a *Adapter) place(ctx context.Context, rec *schema.Record, data []byte, idHash, digest, supersedes common.Hash, send bool) (snapshot, *types.Transaction, uint64, error) {
+	s, err := retryStale(ctx, func() (snapshot, error) { return a.snapshotOf(ctx, idHash, digest) })
+	if err != nil || s.exists {
+		return s, nil, 0, err
+	}
+	if s.rec.Head != ([32]byte{}) {
+		if s.rec.Head != supersedes {
+			return s, nil, 0, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds version %s; the record supersedes %q", rec.ID, digestOf(s.rec.Head), rec.Supersedes), nil)
+		}
+		if s.rec.RecordType != rec.Type {
+			return s, nil, 0, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds it as type %s, not %s", rec.ID, s.rec.RecordType, rec.Type), nil)
+		}
+	}
+	if !send {
+		return s, nil, 0, fmt.Errorf("record %s: not applied after %d attempts", rec.ID, maxAttempts)
+	}
+	tx, nonce, err := a.sendWrite(ctx, rec.ID, data)
+	return s, tx, nonce, err
+}
+
+// writtenBy returns the RecordWritten log of the version in a mined
+// transaction's receipt.
+func (a *Adapter) writtenBy(mined *types.Receipt, idHash, digest common.Hash) (types.Log, bool) {
+	for _, lg := range mined.Logs {
+		if lg.Address == a.cfg.registry && len(lg.Topics) == 3 && lg.Topics[0] == RecordWrittenTopic() &&
+			lg.Topics[1] == idHash && lg.Topics[2] == digest {
+			return *lg, true
+		}
+	}
+	return types.Log{}, false
 }
 
 // await waits until the transaction is mined and has the configured

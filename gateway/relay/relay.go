@@ -1,7 +1,10 @@
 // Package relay delivers accepted record versions from the outbox to
 // their ledgers: a pool of workers claims due deliveries, writes them
 // through the ledger adapters, retries with exponential backoff and
-// jitter, and records each outcome.
+// jitter, and records each outcome. With an adapter that implements
+// adapters.Submitter a worker hands the write over (Submit) and the
+// delivery is followed later (Track), instead of holding the worker until
+// the ledger has made its block.
 //
 // Exactly one effect per ledger across crashes rests on two facts: a
 // delivery is leased to one worker at a time (an expired lease passes to
@@ -78,8 +81,8 @@ func WithLease(d time.Duration) Option { return func(r *Relay) { r.lease = d } }
 // WithPoll sets how often an idle relay looks for work (default 200 ms).
 func WithPoll(d time.Duration) Option { return func(r *Relay) { r.poll = d } }
 
-// WithConfirmPoll sets how often committed writes are re-checked for
-// confirmations (default 2 s).
+// WithConfirmPoll sets how often submitted writes (adapters.Submitter) are
+// followed and committed ones re-checked for confirmations (default 2 s).
 func WithConfirmPoll(d time.Duration) Option { return func(r *Relay) { r.confirmPoll = d } }
 
 // WithBackoff sets the retry delay: base doubled per attempt, capped at
@@ -218,6 +221,22 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 	if !ok {
 		return r.fail(d, fmt.Sprintf("ledger %q is not configured", d.Ledger)), nil
 	}
+	wctx, cancel := context.WithTimeout(ctx, r.writeTimeout)
+	defer cancel()
+
+	// A write in flight, one whose outcome is unknown, or a committed one
+	// awaiting confirmations: ask the ledger first.
+	if d.State == store.StateSubmitted || d.State == store.StateCommitted {
+		rc, err := follow(wctx, a, d)
+		switch {
+		case err == nil:
+			return r.landed(d, rc), nil
+		case !errors.Is(err, adapters.ErrNotFound):
+			return r.retry(d, err), nil
+		}
+		// Not on the ledger and not coming (never landed, dropped, or
+		// reorganised away): write.
+	}
 	v, err := r.store.Version(ctx, d.RecordID, d.Digest)
 	if err != nil {
 		return r.retry(d, fmt.Errorf("load version: %w", err)), nil
@@ -226,25 +245,10 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 	if err != nil {
 		return r.fail(d, "stored record no longer validates: "+err.Error()), nil
 	}
-	wctx, cancel := context.WithTimeout(ctx, r.writeTimeout)
-	defer cancel()
-
-	// A write whose outcome is unknown, or a committed one awaiting
-	// confirmations: ask the ledger first.
-	if d.State == store.StateSubmitted || d.State == store.StateCommitted {
-		rc, err := a.Receipt(wctx, d.RecordID, d.Digest)
-		switch {
-		case err == nil:
-			return r.landed(d, rc), nil
-		case !errors.Is(err, adapters.ErrNotFound):
-			return r.retry(d, err), nil
-		}
-		// Not on the ledger (never landed, or reorganised away): write.
-	}
 	// Record that the write is in flight before making it: after a crash
 	// the outcome is then known to be uncertain.
 	before := d.State
-	d.State, d.Attempts = store.StateSubmitted, d.Attempts+1
+	d.State, d.Attempts, d.Receipt = store.StateSubmitted, d.Attempts+1, nil
 	var audit []store.AuditEntry
 	if before != store.StateSubmitted {
 		audit = append(audit, store.AuditEntry{Actor: r.owner, Action: "delivery." + store.StateSubmitted, RecordID: d.RecordID,
@@ -257,7 +261,14 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 		r.onChange(Change{Delivery: d, Previous: before})
 	}
 	*prev = store.StateSubmitted
-	rc, err := a.Write(wctx, rec, d.Policy)
+	var rc adapters.Receipt
+	if s, ok := a.(adapters.Submitter); ok {
+		// Hand the write over and follow it later (above): the worker is
+		// not held while the ledger makes a block.
+		rc, err = s.Submit(wctx, rec, d.Policy)
+	} else {
+		rc, err = a.Write(wctx, rec, d.Policy)
+	}
 	var rej *adapters.RejectedError
 	switch {
 	case err == nil:
@@ -272,11 +283,28 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 	}
 }
 
+// follow asks the ledger where a delivery's write stands: through the
+// submitted write's receipt when the adapter can follow one (Track), else
+// by record id and digest (Receipt).
+func follow(ctx context.Context, a adapters.Adapter, d store.Delivery) (adapters.Receipt, error) {
+	if s, ok := a.(adapters.Submitter); ok && d.Receipt != nil && d.Receipt.Status == adapters.StatusSubmitted {
+		return s.Track(ctx, *d.Receipt)
+	}
+	return a.Receipt(ctx, d.RecordID, d.Digest)
+}
+
+// landed stores where a write stands: still pending (a submission: look
+// again after the confirmation poll), committed (look again for
+// confirmations) or confirmed.
 func (r *Relay) landed(d store.Delivery, rc adapters.Receipt) store.Delivery {
 	d.Receipt, d.Error = &rc, ""
-	if rc.Status == adapters.StatusConfirmed {
+	switch rc.Status {
+	case adapters.StatusConfirmed:
 		d.State = store.StateConfirmed
-	} else {
+	case adapters.StatusSubmitted:
+		d.State = store.StateSubmitted
+		d.NextAttempt = r.now().Add(r.confirmPoll)
+	default:
 		d.State = store.StateCommitted
 		d.NextAttempt = r.now().Add(r.confirmPoll)
 	}

@@ -28,24 +28,34 @@ type env struct {
 	who     ingest.Submitter
 }
 
+// newEnv routes every record to two in-memory ledgers: a (full) and b
+// (digest only).
 func newEnv(t *testing.T) *env {
+	e := newEnvRouting(t, routing.Target{Ledger: "a", Disclosure: adapters.DisclosureFull},
+		routing.Target{Ledger: "b", Disclosure: adapters.DisclosureDigest})
+	e.ledgers = map[string]*memory.Ledger{"a": memory.NewLedger(), "b": memory.NewLedger()}
+	return e
+}
+
+// newEnvRouting routes every record to the targets.
+func newEnvRouting(t *testing.T, targets ...routing.Target) *env {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lg.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	r, err := routing.New([]routing.Route{{Name: "all", Targets: []routing.Target{
-		{Ledger: "a", Disclosure: adapters.DisclosureFull},
-		{Ledger: "b", Disclosure: adapters.DisclosureDigest},
-	}}}, []string{"a", "b"})
+	var names []string
+	for _, tg := range targets {
+		names = append(names, tg.Ledger)
+	}
+	r, err := routing.New([]routing.Route{{Name: "all", Targets: targets}}, names)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &env{
 		store: s, in: ingest.New(schema.Default(), s, r),
-		ledgers: map[string]*memory.Ledger{"a": memory.NewLedger(), "b": memory.NewLedger()},
-		who:     ingest.Submitter{Partner: "sensor-co", Issuer: "urn:gln:0614141000005"},
+		who: ingest.Submitter{Partner: "sensor-co", Issuer: "urn:gln:0614141000005"},
 	}
 }
 
@@ -90,7 +100,12 @@ func run(t *testing.T, r *relay.Relay) (stop func()) {
 // waitAll waits until every delivery is in a final state.
 func (e *env) waitAll(t *testing.T) map[string]int {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	return e.waitAllWithin(t, time.Minute)
+}
+
+func (e *env) waitAllWithin(t *testing.T, d time.Duration) map[string]int {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		c, err := e.store.Counts(context.Background())
 		if err != nil {
@@ -102,7 +117,7 @@ func (e *env) waitAll(t *testing.T) map[string]int {
 		time.Sleep(20 * time.Millisecond)
 	}
 	c, _ := e.store.Counts(context.Background())
-	t.Fatalf("deliveries not final within 60s: %v", c)
+	t.Fatalf("deliveries not final within %s: %v", d, c)
 	return nil
 }
 
@@ -273,6 +288,54 @@ func TestGiveUpAfterMaxAttempts(t *testing.T) {
 	for _, del := range d.Deliveries {
 		if del.Ledger == "a" && (del.State != store.StateFailed || del.Attempts != 3) {
 			t.Fatalf("delivery to the down ledger: %+v", del)
+		}
+	}
+}
+
+// slowFirstVersions holds each write of a record's first version for a
+// while, so that a later version, if the relay let it, would reach the
+// ledger first.
+type slowFirstVersions struct{ adapters.Adapter }
+
+func (s slowFirstVersions) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	if rec.Supersedes == "" {
+		time.Sleep(200 * time.Millisecond)
+	}
+	return s.Adapter.Write(ctx, rec, p)
+}
+
+// A correction accepted right after its record waits for the record to
+// land on each ledger: delivered first, the ledger would refuse it as a
+// conflict, and that refusal is final.
+func TestVersionsReachALedgerInOrder(t *testing.T) {
+	e := newEnv(t)
+	ids := e.submit(t, 5)
+	for _, id := range ids {
+		r, err := e.store.Record(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		_ = json.Unmarshal(r.Current.Canonical, &doc)
+		doc["value"], doc["supersedes"] = "2", string(r.Current.Digest)
+		b, _ := json.Marshal(doc)
+		if _, err := e.in.Submit(context.Background(), e.who, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ads := e.adapters(func(_ string, a adapters.Adapter) adapters.Adapter { return slowFirstVersions{a} })
+	stop := run(t, relay.New(e.store, schema.Default(), ads, append(fast(), relay.WithWorkers(8))...))
+	counts := e.waitAll(t)
+	stop()
+	if counts[store.StateConfirmed] != 20 {
+		t.Fatalf("counts %v, want all 20 deliveries (2 versions x 5 records x 2 ledgers) confirmed", counts)
+	}
+	for name, l := range e.ledgers {
+		for _, id := range ids {
+			got, err := memory.New(l).Read(context.Background(), id)
+			if err != nil || got.Supersedes == "" {
+				t.Fatalf("ledger %s holds %s as %+v, %v; want the second version", name, id, got, err)
+			}
 		}
 	}
 }

@@ -30,6 +30,9 @@ type Chain struct {
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
+
+	mu     sync.Mutex // held while sealing
+	paused bool
 }
 
 // Options configure a Chain.
@@ -103,9 +106,27 @@ func (c *Chain) seal(every time.Duration) {
 		case <-c.stop:
 			return
 		case <-t.C:
-			c.Commit()
+			c.mu.Lock()
+			if !c.paused {
+				c.Commit()
+			}
+			c.mu.Unlock()
 		}
 	}
+}
+
+// Pause stops sealing blocks until Resume: transactions wait in the pool,
+// as on a congested or stalled chain. A block being sealed when Pause is
+// called is finished first.
+func (c *Chain) Pause() { c.setPaused(true) }
+
+// Resume seals blocks again.
+func (c *Chain) Resume() { c.setPaused(false) }
+
+func (c *Chain) setPaused(p bool) {
+	c.mu.Lock()
+	c.paused = p
+	c.mu.Unlock()
 }
 
 // From is the funded account's address.

@@ -166,13 +166,21 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 }
 
 // claimQuery leases up to n due deliveries (owner, lease end, now, now,
-// n).
+// n). A version waits while an earlier version of its record is still on
+// its way to the same ledger (pending or submitted): the ledger refuses a
+// version whose predecessor it does not hold yet, and that refusal is
+// final.
 func (s *Store) claimQuery() string {
 	return `UPDATE deliveries SET lease_owner = ?, lease_until = ?
 		WHERE (vseq, ledger) IN (
-			SELECT vseq, ledger FROM deliveries
-			WHERE state IN ('pending', 'submitted', 'committed') AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-			ORDER BY next_at LIMIT ? ` + s.d.SkipLocked + `)
+			SELECT d.vseq, d.ledger FROM deliveries d
+			WHERE d.state IN ('pending', 'submitted', 'committed') AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+			AND NOT EXISTS (
+				SELECT 1 FROM versions cur
+				JOIN versions prev ON prev.rid = cur.rid AND prev.seq < cur.seq
+				JOIN deliveries p ON p.vseq = prev.seq AND p.ledger = d.ledger
+				WHERE cur.seq = d.vseq AND p.state IN ('pending', 'submitted'))
+			ORDER BY d.next_at LIMIT ? ` + s.d.SkipLocked + `)
 		RETURNING ` + deliveryCols
 }
 

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/schema"
 )
 
 // drain claims everything currently due for owner.
@@ -277,5 +279,67 @@ func versionDeliveries(t *testing.T, s store.Store) {
 	}
 	if len(got[r1.Version.Seq]) != 2 || got[r1.Version.Seq][0].Ledger != "eth" || got[r2.Version.Seq][0].Digest != r2.Version.Digest {
 		t.Fatalf("deliveries of versions: %+v", got)
+	}
+}
+
+// outboxVersionOrder: a version's delivery is not claimed while an earlier
+// version of its record is still pending or submitted to the same ledger
+// (the ledger would refuse it as a conflict, finally); deliveries to other
+// ledgers, and versions whose predecessor has landed, are.
+func outboxVersionOrder(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v1 := version(1, "")
+	if _, err := s.Accept(ctx, v1, deliveries("eth", "fabric"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	v2 := versionOf(v1.RecordID, 2, v1.Digest)
+	if _, err := s.Accept(ctx, v2, deliveries("eth", "factom"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	v3 := versionOf(v1.RecordID, 3, v2.Digest)
+	if _, err := s.Accept(ctx, v3, deliveries("eth"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	claim := func(owner string) map[string]store.Delivery {
+		out := map[string]store.Delivery{}
+		for _, d := range claimAll(t, s, owner, time.Minute) {
+			if d.RecordID == v1.RecordID {
+				out[fmt.Sprintf("v%d/%s", map[schema.Digest]int{v1.Digest: 1, v2.Digest: 2, v3.Digest: 3}[d.Digest], d.Ledger)] = d
+			}
+		}
+		return out
+	}
+	keys := func(m map[string]store.Delivery) []string {
+		var out []string
+		for k := range m {
+			out = append(out, k)
+		}
+		slices.Sort(out)
+		return out
+	}
+	got := claim("w1")
+	if k := keys(got); !slices.Equal(k, []string{"v1/eth", "v1/fabric", "v2/factom"}) {
+		t.Fatalf("claimed %v; want v1 on both its ledgers and v2 on factom (no earlier version there), not v2 or v3 on eth", k)
+	}
+	// v1 submitted to eth: v2 still waits.
+	d := got["v1/eth"]
+	d.State, d.Attempts = store.StateSubmitted, 1
+	d.NextAttempt = time.Now().Add(-time.Second)
+	if err := s.Update(ctx, "w1", d); err != nil {
+		t.Fatal(err)
+	}
+	got = claim("w2")
+	if k := keys(got); !slices.Equal(k, []string{"v1/eth"}) {
+		t.Fatalf("with v1 submitted to eth, claimed %v; want only v1/eth again", k)
+	}
+	// v1 committed on eth: v2 may go, v3 still waits for it.
+	d = got["v1/eth"]
+	d.State, d.Receipt = store.StateCommitted, &adapters.Receipt{TxID: "0x1", Status: adapters.StatusCommitted}
+	d.NextAttempt = time.Now().Add(time.Hour)
+	if err := s.Update(ctx, "w2", d); err != nil {
+		t.Fatal(err)
+	}
+	if k := keys(claim("w4")); !slices.Equal(k, []string{"v2/eth"}) {
+		t.Fatalf("with v1 committed on eth, claimed %v; want v2/eth alone (v3 waits for it)", k)
 	}
 }

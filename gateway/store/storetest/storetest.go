@@ -49,6 +49,7 @@ func Run(t *testing.T, h Harness) {
 		"ListPagination":       listPagination,
 		"ListCodes":            listCodes,
 		"OutboxLeases":         outboxLeases,
+		"OutboxVersionOrder":   outboxVersionOrder,
 		"OutboxConcurrency":    outboxConcurrency,
 		"Checkpoints":          checkpoints,
 		"AuditLog":             auditLog,

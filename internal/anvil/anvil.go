@@ -1,7 +1,8 @@
 // Package anvil installs and runs a local anvil node (Foundry's dev chain)
-// for the Ethereum adapter's tests and benchmark. anvil comes from the npm
-// package @foundry-rs/anvil-linux-amd64 at a pinned version, installed with
-// npm into a cache directory; nodes listen on 127.0.0.1 only.
+// for the Ethereum adapter's and the relay's tests and benchmarks. anvil
+// comes from the npm package @foundry-rs/anvil-linux-amd64 at a pinned
+// version, installed with npm into a cache directory; nodes listen on
+// 127.0.0.1 only.
 package anvil
 
 import (

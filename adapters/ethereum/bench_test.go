@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,15 +14,9 @@ import (
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
 	"github.com/ledgergate/ledgergate/internal/anvil"
 	"github.com/ledgergate/ledgergate/internal/loadgen"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
 
 // TestBenchAnvil measures the adapter against anvil: records written per
 // second from one key with concurrent writers, time from Write to inclusion
@@ -39,13 +32,13 @@ func TestBenchAnvil(t *testing.T) {
 	if os.Getenv("LEDGERGATE_BENCH") != "1" {
 		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
 	}
-	n := envInt("LEDGERGATE_BENCH_N", 300)
-	writers := envInt("LEDGERGATE_BENCH_WRITERS", 32)
-	block := time.Duration(envInt("LEDGERGATE_BENCH_BLOCK_MS", 0)) * time.Millisecond
+	n := testenv.EnvInt(t, "LEDGERGATE_BENCH_N", 300)
+	writers := testenv.EnvInt(t, "LEDGERGATE_BENCH_WRITERS", 32)
+	block := time.Duration(testenv.EnvInt(t, "LEDGERGATE_BENCH_BLOCK_MS", 0)) * time.Millisecond
 	node := startAnvil(t, anvil.Options{BlockTime: block})
 	ctx := testCtx(t, 10*time.Minute)
 	c := dialAnvil(t, node)
-	a, err := ethereum.New(ctx, c, anvilRegistry(t, ctx, node, c, ethereum.WithPollInterval(time.Duration(envInt("LEDGERGATE_BENCH_POLL_MS", 25))*time.Millisecond))...)
+	a, err := ethereum.New(ctx, c, anvilRegistry(t, ctx, node, c, ethereum.WithPollInterval(time.Duration(testenv.EnvInt(t, "LEDGERGATE_BENCH_POLL_MS", 25))*time.Millisecond))...)
 	if err != nil {
 		t.Fatal(err)
 	}

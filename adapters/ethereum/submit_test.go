@@ -1,6 +1,7 @@
 package ethereum_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -11,6 +12,20 @@ import (
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
 	"github.com/ledgergate/ledgergate/schema"
 )
+
+// newSubmitChain deploys a registry on a simulated chain sealing a block
+// every 10 ms (until paused) and returns an adapter on it.
+func newSubmitChain(t *testing.T) (*simChain, context.Context, *ethereum.Adapter) {
+	t.Helper()
+	chain := newSimChain(t, 10*time.Millisecond)
+	ctx := testCtx(t, 2*time.Minute)
+	a, err := ethereum.Deploy(ctx, chain.Client(), ethereum.WithKey(chain.key), ethereum.WithPollInterval(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return chain, ctx, a
+}
 
 // trackUntilLanded calls Track until the write is no longer pending.
 func trackUntilLanded(t *testing.T, a *ethereum.Adapter, rc adapters.Receipt) (adapters.Receipt, error) {
@@ -43,13 +58,7 @@ func otherVersion(t *testing.T, m maker, rec *schema.Record) *schema.Record {
 // landed, and the second as ErrNotFound saying it reverted; submitted
 // again, it is refused as a conflict without a transaction.
 func TestTrackRevertedSubmission(t *testing.T) {
-	chain := newSimChain(t, 10*time.Millisecond)
-	ctx := testCtx(t, 2*time.Minute)
-	a, err := ethereum.Deploy(ctx, chain.Client(), ethereum.WithKey(chain.key), ethereum.WithPollInterval(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	chain, ctx, a := newSubmitChain(t)
 	m := newMaker(t)
 	first := m.make()
 	second := otherVersion(t, m, first)
@@ -91,13 +100,7 @@ func TestTrackRevertedSubmission(t *testing.T) {
 // crash) is two transactions; the registry keeps the first and Track of
 // either reports that one.
 func TestTrackFindsTheWriteThatLanded(t *testing.T) {
-	chain := newSimChain(t, 10*time.Millisecond)
-	ctx := testCtx(t, 2*time.Minute)
-	a, err := ethereum.Deploy(ctx, chain.Client(), ethereum.WithKey(chain.key), ethereum.WithPollInterval(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	chain, ctx, a := newSubmitChain(t)
 	rec := newMaker(t).make()
 	p := adapters.Policy{Disclosure: adapters.DisclosureFull}
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/fabric/fabrictest"
 	"github.com/ledgergate/ledgergate/internal/loadgen"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -42,7 +43,7 @@ func TestBenchFabric(t *testing.T) {
 			conc = append(conc, c)
 		}
 	}
-	base := envInt(t, "LEDGERGATE_BENCH_N", 60)
+	base := testenv.EnvInt(t, "LEDGERGATE_BENCH_N", 60)
 	policy := adapters.Policy{Disclosure: adapters.Disclosure(envStr("LEDGERGATE_BENCH_MODE", "full")), PublicFields: redacted.PublicFields}
 	a := open(t, n, "customs")
 	contract := gateway(t, n, "customs").GetNetwork(n.Channel).GetContract(n.Chaincode)
@@ -100,18 +101,6 @@ func run(t *testing.T, total, c int, op func(i int) error) result {
 		t.Fatal(err)
 	}
 	return result{rate: st.Rate(), p50: st.Percentile(0.50).Round(time.Millisecond), p99: st.Percentile(0.99).Round(time.Millisecond)}
-}
-
-func envInt(t *testing.T, name string, def int) int {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil || v < 1 {
-		t.Fatalf("%s=%q", name, s)
-	}
-	return v
 }
 
 func envStr(name, def string) string {

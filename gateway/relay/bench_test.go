@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,15 +16,9 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/internal/anvil"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
 
 // writeOnly hides an adapter's optional capabilities: the relay then holds
 // a worker for each Write until the write is confirmed.
@@ -41,9 +34,9 @@ func TestBenchRelayAnvil(t *testing.T) {
 	if os.Getenv("LEDGERGATE_BENCH") != "1" {
 		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
 	}
-	n := envInt("LEDGERGATE_BENCH_N", 1000)
-	workers := envInt("LEDGERGATE_BENCH_WORKERS", 64)
-	block := time.Duration(envInt("LEDGERGATE_BENCH_BLOCK_MS", 1000)) * time.Millisecond
+	n := testenv.EnvInt(t, "LEDGERGATE_BENCH_N", 1000)
+	workers := testenv.EnvInt(t, "LEDGERGATE_BENCH_WORKERS", 64)
+	block := time.Duration(testenv.EnvInt(t, "LEDGERGATE_BENCH_BLOCK_MS", 1000)) * time.Millisecond
 	disclosure := adapters.Disclosure(os.Getenv("LEDGERGATE_BENCH_MODE"))
 	if disclosure == "" {
 		disclosure = adapters.DisclosureDigest

@@ -6,6 +6,7 @@ package testenv
 
 import (
 	"os"
+	"strconv"
 	"testing"
 )
 
@@ -23,4 +24,19 @@ func Need(t testing.TB, service string, err error) {
 		t.Fatalf("%s is required in CI but unavailable: %v", service, err)
 	}
 	t.Skipf("skipping: %s is unavailable (%v); CI=true makes this a failure", service, err)
+}
+
+// EnvInt returns the positive integer in the environment variable name (a
+// benchmark's knob), or def when it is unset; any other value fails t.
+func EnvInt(t testing.TB, name string, def int) int {
+	t.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		t.Fatalf("%s=%q: want a positive integer", name, s)
+	}
+	return v
 }

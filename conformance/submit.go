@@ -165,7 +165,7 @@ func (k *kit) trackNotFound(t *testing.T, e *env) {
 		t.Errorf("Track(receipt of another record's write, relabelled) = %+v, %v; want ErrNotFound", got, err)
 	}
 	unknown := other
-	unknown.TxID = "0x" + strings.Repeat("ab", 32)
+	unknown.TxID = otherHex(rc.TxID) // same form, a write nobody made
 	unknown.Time = time.Now().Add(-24 * time.Hour)
 	if got, err := s.Track(e.ctx, unknown); !errors.Is(err, adapters.ErrNotFound) {
 		t.Errorf("Track(receipt of a write the ledger never saw) = %+v, %v; want ErrNotFound", got, err)
@@ -213,4 +213,20 @@ func (k *kit) concurrentSubmitters(t *testing.T, e *env) {
 	for i := range n {
 		k.track(t, e, s, recs[i], policies[i%len(policies)], subs[i])
 	}
+}
+
+// otherHex replaces every hex digit of s (after any 0x prefix) with the
+// next one, keeping its form.
+func otherHex(s string) string {
+	prefix := ""
+	if strings.HasPrefix(s, "0x") {
+		prefix, s = "0x", s[2:]
+	}
+	const digits = "0123456789abcdef0"
+	return prefix + strings.Map(func(r rune) rune {
+		if i := strings.IndexRune(digits, r); i >= 0 {
+			return rune(digits[i+1])
+		}
+		return r
+	}, strings.ToLower(s))
 }

@@ -8,7 +8,8 @@
 // the disclosure policy lets out (the canonical record, the canonical
 // redacted record, or nothing). Entries are committed with an
 // entry-credit key, revealed, and a Write returns once the entry is in a
-// directory block. Receipts carry the entry hash, the directory block
+// directory block; Submit (adapters.Submitter) returns once the ledger has
+// acknowledged it, and Track follows it into its block. Receipts carry the entry hash, the directory block
 // height and KeyMR, and factomd's Merkle receipt from the entry to that
 // KeyMR.
 //

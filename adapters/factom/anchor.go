@@ -85,7 +85,7 @@ func (a *Adapter) Anchor(ctx context.Context, digests []schema.Digest) (adapters
 	if err := a.ensureChain(ctx, first); err != nil {
 		return adapters.AnchorReceipt{}, nil, err
 	}
-	if err := a.put(ctx, e); err != nil {
+	if err := a.put(ctx, e, protocol.AckDBlockConfirmed); err != nil {
 		return adapters.AnchorReceipt{}, nil, err
 	}
 	rc, err := a.entryReceipt(ctx, e)

@@ -15,35 +15,12 @@ import (
 
 // Write implements adapters.Adapter.
 func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
-	if err := a.checkOpen(); err != nil {
-		return adapters.Receipt{}, err
+	r, e, unlock, rc, err := a.begin(ctx, rec, p)
+	if err != nil || e == nil {
+		return rc, err
 	}
-	if err := ctx.Err(); err != nil {
-		return adapters.Receipt{}, fmt.Errorf("factom: %w: %w", adapters.ErrUnavailable, err)
-	}
-	pl, err := adapters.Prepare(a.reg, rec, p, a.maxContent)
-	if err != nil {
-		return adapters.Receipt{}, err
-	}
-	r := pl.Record
-	e := recordEntry(a.ns, pl)
-	if err := e.Validate(); err != nil {
-		return adapters.Receipt{}, adapters.Reject(adapters.ReasonTooLarge, "record "+r.ID+" does not fit a Factom entry", err)
-	}
-	defer a.ids.lock(r.ID)()
-	if err := a.sync(ctx); err != nil {
-		return adapters.Receipt{}, err
-	}
-	if v := a.idx.version(r.ID, r.Digest); v != nil {
-		return a.receiptOf(ctx, v) // already on the ledger: no second write
-	}
-	if err := a.checkSupersedes(r); err != nil {
-		return adapters.Receipt{}, err
-	}
-	if err := a.ensureChain(ctx, ChainFor(a.ns, r.Issuer.ID, r.Type)); err != nil {
-		return adapters.Receipt{}, err
-	}
-	if err := a.put(ctx, e); err != nil {
+	defer unlock()
+	if err := a.put(ctx, e, protocol.AckDBlockConfirmed); err != nil {
 		return adapters.Receipt{}, err
 	}
 	// The entry is in a directory block: find what the ledger made of it.
@@ -68,6 +45,48 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		return adapters.Receipt{}, fmt.Errorf("factom: entry %s reached the ledger after another writer's version of %s, so it does not count: %w", e.Hash(), r.ID, err)
 	}
 	return adapters.Receipt{}, fmt.Errorf("factom: entry %s is confirmed, but the index does not hold record %s", e.Hash(), r.ID)
+}
+
+// begin makes the checks of a write and takes the record id's write lock.
+// It returns the entry to put and the function that releases the lock,
+// or, when the ledger holds the version already, no entry and the
+// version's receipt.
+func (a *Adapter) begin(ctx context.Context, rec *schema.Record, p adapters.Policy) (*schema.Record, *protocol.Entry, func(), adapters.Receipt, error) {
+	if err := a.checkOpen(); err != nil {
+		return nil, nil, nil, adapters.Receipt{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, adapters.Receipt{}, fmt.Errorf("factom: %w: %w", adapters.ErrUnavailable, err)
+	}
+	pl, err := adapters.Prepare(a.reg, rec, p, a.maxContent)
+	if err != nil {
+		return nil, nil, nil, adapters.Receipt{}, err
+	}
+	r := pl.Record
+	e := recordEntry(a.ns, pl)
+	if err := e.Validate(); err != nil {
+		return nil, nil, nil, adapters.Receipt{}, adapters.Reject(adapters.ReasonTooLarge, "record "+r.ID+" does not fit a Factom entry", err)
+	}
+	unlock := a.ids.lock(r.ID)
+	fail := func(err error) (*schema.Record, *protocol.Entry, func(), adapters.Receipt, error) {
+		unlock()
+		return nil, nil, nil, adapters.Receipt{}, err
+	}
+	if err := a.sync(ctx); err != nil {
+		return fail(err)
+	}
+	if v := a.idx.version(r.ID, r.Digest); v != nil {
+		defer unlock()
+		rc, err := a.receiptOf(ctx, v) // already on the ledger: no second write
+		return r, nil, nil, rc, err
+	}
+	if err := a.checkSupersedes(r); err != nil {
+		return fail(err)
+	}
+	if err := a.ensureChain(ctx, ChainFor(a.ns, r.Issuer.ID, r.Type)); err != nil {
+		return fail(err)
+	}
+	return r, e, unlock, adapters.Receipt{}, nil
 }
 
 // Reading a confirmed entry back: up to readBackAttempts more syncs,
@@ -127,8 +146,8 @@ func (a *Adapter) ensureChain(ctx context.Context, first *protocol.Entry) error 
 	return a.waitAck(ctx, first, protocol.AckTransactionACK)
 }
 
-// put commits and reveals e and waits until it is in a directory block.
-func (a *Adapter) put(ctx context.Context, e *protocol.Entry) error {
+// put commits and reveals e and waits until its ack reaches status want.
+func (a *Adapter) put(ctx context.Context, e *protocol.Entry, want string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("factom: %w: %w", adapters.ErrUnavailable, err)
 	}
@@ -147,7 +166,7 @@ func (a *Adapter) put(ctx context.Context, e *protocol.Entry) error {
 		// but only a dial failure proves the reveal never arrived.
 		return fmt.Errorf("factom: reveal entry %s: %w", e.Hash(), unavailable(err))
 	}
-	return a.waitAck(ctx, e, protocol.AckDBlockConfirmed)
+	return a.waitAck(ctx, e, want)
 }
 
 // commitError maps a refused commit: nothing was applied.

@@ -24,6 +24,13 @@ import (
 // transaction was invalidated (so it changed nothing); once it may have
 // been ordered, the error wraps ErrOutcomeUnknown.
 func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	return a.write(ctx, rec, p, true)
+}
+
+// write makes a write, and with commit waits for its commit status
+// (Write); without, it returns once the orderer has the transaction
+// (Submit).
+func (a *Adapter) write(ctx context.Context, rec *schema.Record, p adapters.Policy, commit bool) (adapters.Receipt, error) {
 	if a.closed() {
 		return adapters.Receipt{}, adapters.ErrClosed
 	}
@@ -36,7 +43,7 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 		if err := ctx.Err(); err != nil {
 			return adapters.Receipt{}, unavailable(fmt.Errorf("fabric: write %s: %w", r.ID, err))
 		}
-		rc, again, err := a.submit(ctx, pl)
+		rc, again, err := a.submit(ctx, pl, commit)
 		if !again {
 			return rc, err
 		}
@@ -60,9 +67,10 @@ func (a *Adapter) existing(ctx context.Context, v *version) (adapters.Receipt, e
 	return rc, nil
 }
 
-// submit endorses, orders and awaits one Put transaction. again is true
-// when the transaction was invalidated by a read conflict.
-func (a *Adapter) submit(ctx context.Context, pl adapters.Payload) (rc adapters.Receipt, again bool, err error) {
+// submit endorses and orders one Put transaction, and with commit awaits
+// its commit status. again is true when the transaction was invalidated by
+// a read conflict.
+func (a *Adapter) submit(ctx context.Context, pl adapters.Payload, commit bool) (rc adapters.Receipt, again bool, err error) {
 	r := pl.Record
 	prop, err := a.contract.NewProposal("Put", client.WithArguments(string(pl.Policy.Disclosure), r.ID, r.Type, r.Issuer.ID,
 		string(r.Digest), string(r.Supersedes), string(pl.Content)))
@@ -87,11 +95,18 @@ func (a *Adapter) submit(ctx context.Context, pl adapters.Payload) (rc adapters.
 	if err := ctx.Err(); err != nil { // last point where nothing has left
 		return rc, false, unavailable(fmt.Errorf("fabric: write %s: not submitted: %w", r.ID, err))
 	}
-	commit, err := a.send(ctx, txn)
+	sent, err := a.send(ctx, txn)
 	if err != nil {
 		return rc, false, err
 	}
-	st, err := commit.StatusWithContext(ctx)
+	if !commit {
+		return adapters.Receipt{
+			Ledger: Ledger, Network: a.cfg.name,
+			RecordID: r.ID, Digest: r.Digest, Supersedes: r.Supersedes, Disclosure: pl.Policy.Disclosure,
+			TxID: txn.TransactionID(), Status: adapters.StatusSubmitted, Time: time.Now().UTC(),
+		}, false, nil
+	}
+	st, err := sent.StatusWithContext(ctx)
 	if err != nil {
 		return rc, false, unknownOutcome(txn.TransactionID(), fmt.Errorf("commit status of %s: %w", r.ID, err))
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -21,9 +22,10 @@ import (
 
 // Compile-time checks of the capabilities the adapter offers.
 var (
-	_ adapters.Adapter  = (*Adapter)(nil)
-	_ adapters.Watcher  = (*Adapter)(nil)
-	_ adapters.Verifier = (*Adapter)(nil)
+	_ adapters.Adapter   = (*Adapter)(nil)
+	_ adapters.Watcher   = (*Adapter)(nil)
+	_ adapters.Verifier  = (*Adapter)(nil)
+	_ adapters.Submitter = (*Adapter)(nil)
 )
 
 // Ledger is an in-memory ledger shared by any number of adapters.
@@ -81,6 +83,8 @@ type Faults struct {
 	DuplicateEvent        int // a watch stream delivers an event twice
 	ReorderEvents         int // a watch stream swaps an event with the next
 	UnavailableAfterApply int // Write applies the record, then reports ErrUnavailable
+	SubmitRewrites        int // Submit of a version the ledger holds writes it again
+	TrackNeverGivesUp     int // Track reports a version the ledger does not hold as still pending
 }
 
 // Option configures an Adapter.
@@ -103,9 +107,11 @@ type Adapter struct {
 	maxContent int
 	faults     Faults
 
-	mu     sync.Mutex
-	closed bool
-	nWrite int
+	mu      sync.Mutex
+	closed  bool
+	nWrite  int
+	nSubmit int
+	nTrack  int
 }
 
 // New returns an adapter writing to ledger.
@@ -184,6 +190,38 @@ func (a *Adapter) Write(ctx context.Context, rec *schema.Record, p adapters.Poli
 }
 
 func every(n, i int) bool { return n > 0 && i%n == 0 }
+
+// count increments *n under the adapter's lock and returns it.
+func (a *Adapter) count(n *int) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	*n++
+	return *n
+}
+
+// Submit implements adapters.Submitter. The in-memory ledger commits at
+// once, so Submit is Write and its receipt is already confirmed.
+func (a *Adapter) Submit(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	if rec != nil && every(a.faults.SubmitRewrites, a.count(&a.nSubmit)) {
+		if _, err := a.Receipt(ctx, rec.ID, rec.Digest); err == nil {
+			a.ledger.mu.Lock()
+			a.ledger.writes++ // the fault: a second write of a version the ledger holds
+			a.ledger.mu.Unlock()
+		}
+	}
+	return a.Write(ctx, rec, p)
+}
+
+// Track implements adapters.Submitter: the version's receipt, or
+// ErrNotFound.
+func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Receipt, error) {
+	got, err := a.Receipt(ctx, rc.RecordID, rc.Digest)
+	if errors.Is(err, adapters.ErrNotFound) && every(a.faults.TrackNeverGivesUp, a.count(&a.nTrack)) {
+		rc.Status = adapters.StatusSubmitted // the fault: a write that will never land, reported pending
+		return rc, nil
+	}
+	return got, err
+}
 
 func txID(r *schema.Record) string {
 	h := sha256.Sum256([]byte(r.ID + "\x00" + string(r.Digest)))

@@ -41,6 +41,8 @@ var faults = map[string]struct {
 	"duplicate":   {memory.Faults{DuplicateEvent: 2}, "WatchFromStart"},
 	"reorder":     {memory.Faults{ReorderEvents: 2}, "WatchFromStart"},
 	"unavailable": {memory.Faults{UnavailableAfterApply: 2}, "RoundTrip"},
+	"rewrite":     {memory.Faults{SubmitRewrites: 1}, "SubmitTrack"},
+	"pending":     {memory.Faults{TrackNeverGivesUp: 1}, "TrackNotFound"},
 }
 
 func TestKitWithFault(t *testing.T) {

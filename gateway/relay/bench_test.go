@@ -3,6 +3,7 @@ package relay_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	eth "github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/factom"
+	"github.com/ledgergate/ledgergate/adapters/factom/client"
+	"github.com/ledgergate/ledgergate/adapters/factom/node"
 	"github.com/ledgergate/ledgergate/gateway/relay"
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
@@ -24,72 +28,38 @@ import (
 // a worker for each Write until the write is confirmed.
 type writeOnly struct{ adapters.Adapter }
 
-// TestBenchRelayAnvil measures deliveries per second from the relay to an
-// anvil node sealing a block every LEDGERGATE_BENCH_BLOCK_MS (default 1000)
-// with the relay's and the adapter's defaults: once with Write alone (a
-// worker held per write until it is confirmed, as before the relay used
-// adapters.Submitter) and once with Submit and Track. It runs only with
-// LEDGERGATE_BENCH=1; see docs/performance.md for the command.
-func TestBenchRelayAnvil(t *testing.T) {
-	if os.Getenv("LEDGERGATE_BENCH") != "1" {
-		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
-	}
+// benchRelay measures deliveries per second from the relay, with its
+// defaults, to ledgers open returns, until every delivery is confirmed:
+// once with Write alone (a worker held per write until it is confirmed,
+// as before the relay used adapters.Submitter) and once with Submit and
+// Track. head reports the ledger's height, to count the blocks a run took.
+func benchRelay(t *testing.T, title string, open func(t *testing.T) adapters.Adapter, head func() uint64) {
 	n := testenv.EnvInt(t, "LEDGERGATE_BENCH_N", 1000)
 	workers := testenv.EnvInt(t, "LEDGERGATE_BENCH_WORKERS", 64)
-	block := time.Duration(testenv.EnvInt(t, "LEDGERGATE_BENCH_BLOCK_MS", 1000)) * time.Millisecond
 	disclosure := adapters.Disclosure(os.Getenv("LEDGERGATE_BENCH_MODE"))
 	if disclosure == "" {
 		disclosure = adapters.DisclosureDigest
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	bin, err := anvil.Install(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := anvil.Start(ctx, bin, anvil.Options{BlockTime: block})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer node.Stop()
-	c, err := ethclient.Dial(node.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-
 	var out strings.Builder
-	fmt.Fprintf(&out, "anvil %s, %s blocks; %d %s records, %d relay workers, one key, confirmations %d\n\n", anvil.Version, block, n, disclosure, workers, eth.DefaultConfirmations)
+	fmt.Fprintf(&out, "%s; %d %s records, %d relay workers\n\n", title, n, disclosure, workers)
 	fmt.Fprintf(&out, "| relay writes with | deliveries/s | time to confirm all | blocks |\n|---|---|---|---|\n")
 	for _, mode := range []string{"Write", "Submit + Track"} {
-		a, err := eth.Deploy(ctx, c, eth.WithKey(node.Keys[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ledger adapters.Adapter = a
+		ledger := open(t)
 		if mode == "Write" {
-			ledger = writeOnly{a}
+			ledger = writeOnly{ledger}
 		}
-		e := newEnvRouting(t, routing.Target{Ledger: "eth", Disclosure: disclosure})
+		e := newEnvRouting(t, routing.Target{Ledger: "bench", Disclosure: disclosure})
 		e.submit(t, n)
-		first, err := c.BlockNumber(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		stop := run(t, relay.New(e.store, schema.Default(), map[string]adapters.Adapter{"eth": ledger}, relay.WithWorkers(workers)))
+		first, start := head(), time.Now()
+		stop := run(t, relay.New(e.store, schema.Default(), map[string]adapters.Adapter{"bench": ledger}, relay.WithWorkers(workers)))
 		counts := e.waitAllWithin(t, 20*time.Minute)
 		elapsed := time.Since(start)
 		stop()
-		a.Close()
+		ledger.Close()
 		if counts[store.StateConfirmed] != n {
 			t.Fatalf("%s: counts %v, want %d confirmed", mode, counts, n)
 		}
-		last, err := c.BlockNumber(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&out, "| %s | %.0f | %s | %d |\n", mode, float64(n)/elapsed.Seconds(), elapsed.Round(100*time.Millisecond), last-first)
+		fmt.Fprintf(&out, "| %s | %.0f | %s | %d |\n", mode, float64(n)/elapsed.Seconds(), elapsed.Round(100*time.Millisecond), head()-first)
 	}
 	t.Log("\n" + out.String())
 	if path := os.Getenv("LEDGERGATE_BENCH_OUT"); path != "" {
@@ -97,4 +67,87 @@ func TestBenchRelayAnvil(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestBenchRelayAnvil runs benchRelay against an anvil node sealing a block
+// every LEDGERGATE_BENCH_BLOCK_MS (default 1000), with the Ethereum
+// adapter's defaults (confirmations 1, one key). It runs only with
+// LEDGERGATE_BENCH=1; see docs/performance.md for the command.
+func TestBenchRelayAnvil(t *testing.T) {
+	if os.Getenv("LEDGERGATE_BENCH") != "1" {
+		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
+	}
+	block := time.Duration(testenv.EnvInt(t, "LEDGERGATE_BENCH_BLOCK_MS", 1000)) * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	bin, err := anvil.Install(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nd, err := anvil.Start(ctx, bin, anvil.Options{BlockTime: block})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Stop()
+	c, err := ethclient.Dial(nd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	benchRelay(t, fmt.Sprintf("anvil %s, %s blocks, one key, confirmations %d", anvil.Version, block, eth.DefaultConfirmations),
+		func(t *testing.T) adapters.Adapter {
+			a, err := eth.Deploy(ctx, c, eth.WithKey(nd.Keys[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		},
+		func() uint64 {
+			h, err := c.BlockNumber(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		})
+}
+
+// TestBenchRelayFactom runs benchRelay against the embedded Factom node
+// sealing a directory block every LEDGERGATE_BENCH_BLOCK_MS (default
+// 10000; the Factom mainnet's is ten minutes), with the adapter's defaults.
+// It runs only with LEDGERGATE_BENCH=1.
+func TestBenchRelayFactom(t *testing.T) {
+	if os.Getenv("LEDGERGATE_BENCH") != "1" {
+		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
+	}
+	block := time.Duration(testenv.EnvInt(t, "LEDGERGATE_BENCH_BLOCK_MS", 10000)) * time.Millisecond
+	nd, err := node.New(t.TempDir(), node.WithBlockTime(block), node.WithDevKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = nd.Serve(ctx, l); close(done) }()
+	defer func() { cancel(); <-done; nd.Close() }()
+	c := client.New("http://" + l.Addr().String())
+	ns := 0
+	benchRelay(t, fmt.Sprintf("embedded Factom node, %s directory blocks", block),
+		func(t *testing.T) adapters.Adapter {
+			ns++ // a fresh namespace per run: its chains are created by the run
+			a, err := factom.New(ctx, c, factom.WithECKey(node.DevKey()), factom.WithNamespace(fmt.Sprintf("bench-%d", ns)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		},
+		func() uint64 {
+			h, err := c.Heights(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return uint64(h.DirectoryBlockHeight)
+		})
 }

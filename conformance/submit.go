@@ -47,20 +47,9 @@ func (k *kit) submit(t *testing.T, e *env, s adapters.Submitter, rec *schema.Rec
 func (k *kit) track(t *testing.T, e *env, s adapters.Submitter, rec *schema.Record, p adapters.Policy, rc adapters.Receipt) adapters.Receipt {
 	t.Helper()
 	sub := rc
-	for rc.Status == adapters.StatusSubmitted {
-		select {
-		case <-e.ctx.Done():
-			t.Fatalf("Track(%s): still pending when the subtest timed out", sub.TxID)
-		case <-time.After(20 * time.Millisecond):
-		}
-		next, err := s.Track(e.ctx, rc)
-		if errors.Is(err, adapters.ErrUnavailable) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("Track(%s) of a write nothing interfered with: %v", sub.TxID, err)
-		}
-		rc = next
+	rc, err := adapters.Await(e.ctx, s, rc, 20*time.Millisecond)
+	if err != nil {
+		t.Fatalf("following write %s of a record nothing interfered with: %v", sub.TxID, err)
 	}
 	k.checkReceipt(t, rec, p, rc)
 	if sub.Status == adapters.StatusSubmitted && rc.TxID != sub.TxID {

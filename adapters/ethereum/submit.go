@@ -149,6 +149,12 @@ func (a *Adapter) stranded(ctx context.Context, tx *types.Transaction, since tim
 		return "", fmt.Errorf("nonce of %s: %w", from, err)
 	}
 	if n > tx.Nonce() {
+		// Mined since it was looked up, or replaced: its receipt tells.
+		if _, err := a.b.TransactionReceipt(ctx, tx.Hash()); err == nil {
+			return "", nil
+		} else if !errors.Is(err, ethereum.NotFound) {
+			return "", fmt.Errorf("receipt of transaction %s: %w", tx.Hash(), err)
+		}
 		return fmt.Sprintf("its nonce %d was used by another transaction", tx.Nonce()), nil
 	}
 	pn, err := a.b.PendingNonceAt(ctx, from)

@@ -27,21 +27,6 @@ func newSubmitChain(t *testing.T) (*simChain, context.Context, *ethereum.Adapter
 	return chain, ctx, a
 }
 
-// trackUntilLanded calls Track until the write is no longer pending.
-func trackUntilLanded(t *testing.T, a *ethereum.Adapter, rc adapters.Receipt) (adapters.Receipt, error) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		next, err := a.Track(t.Context(), rc)
-		if err != nil || next.Status != adapters.StatusSubmitted {
-			return next, err
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("transaction %s still pending after a minute", rc.TxID)
-	return adapters.Receipt{}, nil
-}
-
 // otherVersion is rec with another value and no supersedes link: a
 // conflicting version of the same id.
 func otherVersion(t *testing.T, m maker, rec *schema.Record) *schema.Record {
@@ -78,11 +63,11 @@ func TestTrackRevertedSubmission(t *testing.T) {
 	}
 	chain.resume()
 
-	landed, err := trackUntilLanded(t, a, rc1)
+	landed, err := adapters.Await(ctx, a, rc1, 20*time.Millisecond)
 	if err != nil || landed.TxID != rc1.TxID || landed.Block == 0 {
 		t.Fatalf("Track(first) = %+v, %v; want it in a block", landed, err)
 	}
-	_, err = trackUntilLanded(t, a, rc2)
+	_, err = adapters.Await(ctx, a, rc2, 20*time.Millisecond)
 	if !errors.Is(err, adapters.ErrNotFound) || !strings.Contains(err.Error(), "reverted") {
 		t.Fatalf("Track(second) = %v; want ErrNotFound saying it reverted", err)
 	}
@@ -114,7 +99,7 @@ func TestTrackFindsTheWriteThatLanded(t *testing.T) {
 		t.Fatalf("second Submit while the first is pending = %+v, %v; want a second transaction", rc2, err)
 	}
 	chain.resume()
-	got, err := trackUntilLanded(t, a, rc2)
+	got, err := adapters.Await(ctx, a, rc2, 20*time.Millisecond)
 	if err != nil || got.TxID != rc1.TxID || got.Status == adapters.StatusSubmitted {
 		t.Fatalf("Track(second transaction) = %+v, %v; want the receipt of the first (%s)", got, err, rc1.TxID)
 	}

@@ -12,20 +12,6 @@ import (
 	"github.com/ledgergate/ledgergate/adapters/fabric/fabrictest"
 )
 
-// track calls Track until the write is no longer pending.
-func track(t *testing.T, a *fabric.Adapter, rc adapters.Receipt) (adapters.Receipt, error) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
-		next, err := a.Track(t.Context(), rc)
-		if err != nil || next.Status != adapters.StatusSubmitted {
-			return next, err
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("transaction %s still pending after a minute", rc.TxID)
-	return adapters.Receipt{}, nil
-}
-
 // Two organizations submit competing new versions of one record at once.
 // Either the second endorsement already sees the first version committed
 // and refuses (a conflict, no transaction), or both transactions are
@@ -57,7 +43,7 @@ func TestTrackInvalidatedSubmission(t *testing.T) {
 			case errs[i] != nil:
 				t.Fatalf("round %d: Submit %d: %v", round, i, errs[i])
 			default:
-				rc, err := track(t, ad, rcs[i])
+				rc, err := adapters.Await(ctx, ad, rcs[i], 20*time.Millisecond)
 				switch {
 				case err == nil && rc.Status == adapters.StatusConfirmed:
 					landed++

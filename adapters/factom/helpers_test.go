@@ -3,7 +3,6 @@ package factom_test
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"testing"
 	"time"
 
@@ -37,19 +36,12 @@ func startNode(t testing.TB, opts ...node.Option) *embedded {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := n.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Serve(ctx, l) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		_ = n.Close()
-	})
-	return &embedded{n: n, c: client.New("http://" + l.Addr().String()), key: key, dir: dir}
+	t.Cleanup(stop)
+	return &embedded{n: n, c: client.New(url), key: key, dir: dir}
 }
 
 func (e *embedded) open(t testing.TB, ns string, opts ...factom.Option) *factom.Adapter {

@@ -7,23 +7,8 @@ import (
 	"time"
 
 	"github.com/ledgergate/ledgergate/adapters"
-	"github.com/ledgergate/ledgergate/adapters/factom"
 	"github.com/ledgergate/ledgergate/adapters/factom/node"
 )
-
-// track calls Track until the write is no longer pending.
-func track(t *testing.T, a *factom.Adapter, rc adapters.Receipt) (adapters.Receipt, error) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
-		next, err := a.Track(t.Context(), rc)
-		if err != nil || next.Status != adapters.StatusSubmitted {
-			return next, err
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("entry %s still pending after a minute", rc.TxID)
-	return adapters.Receipt{}, nil
-}
 
 // Two adapters submit conflicting first versions of one id within one
 // block time: both entries are acknowledged and both land in the block,
@@ -43,8 +28,8 @@ func TestTrackVersionThatDidNotCount(t *testing.T) {
 	if err != nil || rcB.Status != adapters.StatusSubmitted {
 		t.Fatalf("Submit(b) = %+v, %v; want a submitted entry (the block holding a is not sealed yet)", rcB, err)
 	}
-	gotA, errA := track(t, a, rcA)
-	gotB, errB := track(t, b, rcB)
+	gotA, errA := adapters.Await(ctx, a, rcA, 20*time.Millisecond)
+	gotB, errB := adapters.Await(ctx, b, rcB, 20*time.Millisecond)
 	won, lost, loser, lostErr := gotA, rcB, b, errB
 	if errA != nil {
 		won, lost, loser, lostErr = gotB, rcA, a, errA

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"math/big"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -71,15 +70,12 @@ func factomNode(t *testing.T) (*client.Client, protocol.ECKey, protocol.ECKey) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := n.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Serve(ctx, l) }()
-	t.Cleanup(func() { cancel(); <-done; _ = n.Close() })
-	return client.New("http://" + l.Addr().String()), gwKey, otherKey
+	t.Cleanup(stop)
+	return client.New(url), gwKey, otherKey
 }
 
 // TestTamperOnEveryLedger writes records through the gateway to an

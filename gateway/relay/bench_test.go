@@ -3,7 +3,6 @@ package relay_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"testing"
@@ -124,15 +123,13 @@ func TestBenchRelayFactom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := nd.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = nd.Serve(ctx, l); close(done) }()
-	defer func() { cancel(); <-done; nd.Close() }()
-	c := client.New("http://" + l.Addr().String())
+	defer stop()
+	ctx := t.Context()
+	c := client.New(url)
 	ns := 0
 	benchRelay(t, fmt.Sprintf("embedded Factom node, %s directory blocks", block),
 		func(t *testing.T) adapters.Adapter {

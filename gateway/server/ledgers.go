@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -98,16 +97,10 @@ func openFactom(ctx context.Context, l config.Ledger, reg *schema.Registry, gete
 		if listen == "" {
 			listen = "127.0.0.1:8088"
 		}
-		ln, err := net.Listen("tcp", listen)
-		if err != nil {
+		if url, stop, err = n.Start(listen); err != nil {
 			n.Close()
 			return nil, nil, fmt.Errorf("ledger %s: embedded node: %w", l.Name, err)
 		}
-		nctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		done := make(chan struct{})
-		go func() { _ = n.Serve(nctx, ln); close(done) }()
-		stop = func() { cancel(); <-done; _ = n.Close() }
-		url = "http://" + ln.Addr().String()
 	} else if key.IsZero() {
 		return nil, nil, fmt.Errorf("ledger %s: no entry-credit key: set keyFile or LEDGERGATE_LEDGER_%s_KEY", l.Name, envName(l.Name))
 	}

@@ -39,6 +39,20 @@ func (n *Node) Handler() http.Handler {
 	return mux
 }
 
+// Start serves the API in the background on a new listener at addr
+// (host:port; port 0 picks a free one). It returns the API's URL and a
+// function that stops serving and closes the node.
+func (n *Node) Start(addr string) (url string, stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = n.Serve(ctx, l); close(done) }()
+	return "http://" + l.Addr().String(), func() { cancel(); <-done; _ = n.Close() }, nil
+}
+
 // Serve answers the API on l until ctx ends, then shuts the server down
 // (the node stays open; Close it separately). It returns nil when ctx
 // ends.

@@ -95,6 +95,12 @@ func BenchmarkList(b *testing.B) {
 	storetest.BenchmarkList(b, openIsolated(b), 200_000)
 }
 
+// BenchmarkClaim: a claim of 64 behind a backlog of 100,000 pending
+// deliveries.
+func BenchmarkClaim(b *testing.B) {
+	storetest.BenchmarkClaim(b, openIsolated(b), 100_000)
+}
+
 // TestJITOff checks that the store's sessions run without PostgreSQL's
 // JIT unless the DSN asks for it.
 func TestJITOff(t *testing.T) {

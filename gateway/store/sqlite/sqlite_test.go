@@ -131,6 +131,12 @@ func BenchmarkList(b *testing.B) {
 	storetest.BenchmarkList(b, testenv.SQLiteStore(b), 200_000)
 }
 
+// BenchmarkClaim: a claim of 64 behind a backlog of 100,000 pending
+// deliveries (filling it takes ~15 s).
+func BenchmarkClaim(b *testing.B) {
+	storetest.BenchmarkClaim(b, testenv.SQLiteStore(b), 100_000)
+}
+
 // BenchmarkMigrateCodes measures the first start of this build on a store
 // at version 6 holding n versions with four index codes each (two HS
 // codes, two countries), filled by SQL: migration 7 rewrites the codes

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ledgergate/ledgergate/adapters"
@@ -104,7 +105,11 @@ func (s *Store) Claim(ctx context.Context, owner string, n int, lease time.Durat
 	var out []store.Delivery
 	err := s.group(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = out[:0]
-		rows, err := s.stmt(ctx, tx, s.claimQuery()).QueryContext(ctx, owner, now+lease.Nanoseconds(), now, now, n)
+		args := []any{owner, now + lease.Nanoseconds()}
+		for range claimStates {
+			args = append(args, now, now, n)
+		}
+		rows, err := s.stmt(ctx, tx, s.claimQuery()).QueryContext(ctx, append(args, n)...)
 		if err != nil {
 			return err
 		}
@@ -165,22 +170,46 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 	})
 }
 
-// claimQuery leases up to n due deliveries (owner, lease end, now, now,
-// n). A version waits while an earlier version of its record is still on
-// its way to the same ledger (pending or submitted): the ledger refuses a
+// claimStates are the states a delivery is claimed in.
+var claimStates = []string{store.StatePending, store.StateSubmitted, store.StateCommitted}
+
+// claimQuery leases up to n due deliveries, the earliest due first. Its
+// arguments are the owner and the lease end, then for each of claimStates
+// now, now and n, then n.
+//
+// A version waits while an earlier version of its record is still on its
+// way to the same ledger (pending or submitted): the ledger refuses a
 // version whose predecessor it does not hold yet, and that refusal is
 // final.
+//
+// The query is shaped so that both databases walk deliveries_due in order
+// and stop at n, checking only the deliveries they walk, whatever the
+// planner's statistics say; PostgreSQL otherwise read and sorted every due
+// delivery first, and ran the check as a hash anti-join over all versions
+// (BenchmarkClaim behind a backlog of 100,000: 1.3 s to 12 s per claim):
+//   - each state is read on its own (one read over the three states must
+//     sort);
+//   - the check is a scalar subquery compared with <> (PostgreSQL turns NOT
+//     EXISTS into an anti-join, and expects an IS NULL test to pass one row
+//     in 200, so it would rather sort everything than walk the index);
+//   - it starts from the version's record (the versions primary key, then
+//     the (rid, digest) index; "+ 0" keeps the seq range off the primary
+//     key) and looks each earlier version's delivery up by primary key.
 func (s *Store) claimQuery() string {
+	var branches []string
+	for _, state := range claimStates {
+		branches = append(branches, `SELECT * FROM (SELECT d.vseq, d.ledger, d.next_at FROM deliveries d
+			WHERE d.state = '`+state+`' AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+			AND COALESCE((SELECT 1 FROM versions prev
+				WHERE prev.rid = (SELECT cur.rid FROM versions cur WHERE cur.seq = d.vseq) AND prev.seq + 0 < d.vseq
+				AND (SELECT p.state FROM deliveries p WHERE p.vseq = prev.seq AND p.ledger = d.ledger) IN ('pending', 'submitted')
+				LIMIT 1), 0) <> 1
+			ORDER BY d.next_at LIMIT ? `+s.d.SkipLocked+`) `+state)
+	}
 	return `UPDATE deliveries SET lease_owner = ?, lease_until = ?
 		WHERE (vseq, ledger) IN (
-			SELECT d.vseq, d.ledger FROM deliveries d
-			WHERE d.state IN ('pending', 'submitted', 'committed') AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
-			AND NOT EXISTS (
-				SELECT 1 FROM versions cur
-				JOIN versions prev ON prev.rid = cur.rid AND prev.seq < cur.seq
-				JOIN deliveries p ON p.vseq = prev.seq AND p.ledger = d.ledger
-				WHERE cur.seq = d.vseq AND p.state IN ('pending', 'submitted'))
-			ORDER BY d.next_at LIMIT ? ` + s.d.SkipLocked + `)
+			SELECT vseq, ledger FROM (` + strings.Join(branches, "\n\t\t\tUNION ALL ") + `) due
+			ORDER BY next_at LIMIT ?)
 		RETURNING ` + deliveryCols
 }
 

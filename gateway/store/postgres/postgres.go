@@ -15,10 +15,15 @@ import (
 // Dialect is PostgreSQL's sqlstore dialect: claims skip rows other
 // workers hold, and concurrent-insert and serialization failures retry.
 var Dialect = sqlstore.Dialect{
-	Name:       "postgres",
-	Numbered:   true,
-	SkipLocked: "FOR UPDATE SKIP LOCKED",
-	Unnest:     true,
+	Name:        "postgres",
+	Numbered:    true,
+	SkipLocked:  "FOR UPDATE SKIP LOCKED",
+	Unnest:      true,
+	// The relay's claims and updates share commits with each other and
+	// with accepts: alone, 64 concurrent updates took 406 ms behind a
+	// backlog of 100,000 (BenchmarkClaim), each committing on its own;
+	// grouped, a claim and its 64 updates take 20 ms.
+	GroupWrites: true,
 	// Instances sharing the database accept one batch at a time (the key
 	// is an arbitrary constant naming ledgergate's accept lock).
 	WriterLock: "SELECT pg_advisory_xact_lock(7364210911)",

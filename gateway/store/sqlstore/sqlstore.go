@@ -48,8 +48,9 @@ type Dialect struct {
 	InsertOrFail bool
 	// GroupWrites: the store's small writing transactions (delivery
 	// claims and updates, audit entries) join the accepts' group commit
-	// (Store.group) instead of committing alone (SQLite: one writer, one
-	// sync per commit).
+	// (Store.group) instead of committing alone (one sync per commit:
+	// SQLite has one writer, and PostgreSQL's relay updates each waited
+	// for their own WAL flush).
 	GroupWrites bool
 	// Terms: a version's index codes are one row of the FTS5 table
 	// record_terms (SQLite, store version 7; terms.go) instead of rows of

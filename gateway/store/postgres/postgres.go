@@ -15,10 +15,10 @@ import (
 // Dialect is PostgreSQL's sqlstore dialect: claims skip rows other
 // workers hold, and concurrent-insert and serialization failures retry.
 var Dialect = sqlstore.Dialect{
-	Name:        "postgres",
-	Numbered:    true,
-	SkipLocked:  "FOR UPDATE SKIP LOCKED",
-	Unnest:      true,
+	Name:       "postgres",
+	Numbered:   true,
+	SkipLocked: "FOR UPDATE SKIP LOCKED",
+	Unnest:     true,
 	// The relay's claims and updates share commits with each other and
 	// with accepts: alone, 64 concurrent updates took 406 ms behind a
 	// backlog of 100,000 (BenchmarkClaim), each committing on its own;

@@ -63,6 +63,14 @@ type Receipt struct {
 	Proof json.RawMessage `json:"proof,omitempty"`
 }
 
+// Pending returns r as a write the ledger has taken but not yet put in a
+// block: status submitted, without a block position or confirmations.
+// Submitter.Track answers with it while the write is on its way.
+func (r Receipt) Pending() Receipt {
+	r.Status, r.Confirmations, r.Block, r.BlockHash, r.Index = StatusSubmitted, 0, 0, "", 0
+	return r
+}
+
 // Entry is a record as a ledger holds it.
 type Entry struct {
 	RecordID   string        `json:"recordId"`

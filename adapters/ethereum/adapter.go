@@ -7,8 +7,9 @@
 // watchers follow from a checkpoint.
 //
 // The adapter implements adapters.Adapter, adapters.Watcher,
-// adapters.Verifier and adapters.Submitter. It talks to a node through a Backend: an
-// *ethclient.Client (see Dial) or go-ethereum's simulated backend.
+// adapters.Verifier and adapters.Submitter. It talks to a node through a
+// Backend: an *ethclient.Client (see Dial) or go-ethereum's simulated
+// backend.
 package ethereum
 
 //go:generate bash contracts/gen.sh registry

@@ -26,19 +26,15 @@ func (a *Adapter) Submit(ctx context.Context, rec *schema.Record, p adapters.Pol
 func (a *Adapter) submit(ctx context.Context, pl adapters.Payload, idHash, digest, key common.Hash) (adapters.Receipt, error) {
 	rec, data, supersedes := a.packWrite(pl)
 	for attempt := 1; ; attempt++ {
-		s, tx, _, err := a.place(ctx, rec, data, idHash, digest, supersedes, attempt <= maxAttempts)
+		held, tx, _, err := a.place(ctx, rec, data, idHash, digest, supersedes, attempt <= maxAttempts)
 		if errors.Is(err, errAlreadyWritten) {
 			continue // written meanwhile: check again
 		}
 		if err != nil {
 			return adapters.Receipt{}, err
 		}
-		if s.exists {
-			rc, err := retryStale(ctx, func() (adapters.Receipt, error) { return a.receiptOf(ctx, rec.ID, digest, s) })
-			if err != nil {
-				return adapters.Receipt{}, unknownOutcome(fmt.Errorf("record %s is on chain; its receipt: %w", rec.ID, err))
-			}
-			return rc, nil
+		if held != nil {
+			return *held, nil
 		}
 		a.acct.setFlightTx(key, tx.Hash())
 		return adapters.Receipt{
@@ -90,11 +86,11 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 				return adapters.Receipt{}, unavailable(err)
 			}
 			if why == "" {
-				return submitted(rc), nil
+				return rc.Pending(), nil
 			}
 			gone = why
 		case err == nil:
-			return submitted(rc), nil // mined since the receipt was asked for
+			return rc.Pending(), nil // mined since the receipt was asked for
 		case errors.Is(err, ethereum.NotFound):
 			gone = "the node no longer holds it (dropped)"
 			if a.acct != nil {
@@ -117,7 +113,7 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 			if _, ok := a.writtenBy(mined, IDHash(rc.RecordID), dw); ok {
 				// The registry read missed its block (just mined, or being
 				// replaced in a reorganisation): look again next time.
-				return submitted(rc), nil
+				return rc.Pending(), nil
 			}
 			gone = fmt.Sprintf("it was mined in block %d without writing this version", mined.BlockNumber)
 		} else {
@@ -125,12 +121,6 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 		}
 	}
 	return adapters.Receipt{}, fmt.Errorf("record %s version %s: transaction %s will not land: %s: %w", rc.RecordID, rc.Digest, hash, gone, adapters.ErrNotFound)
-}
-
-// submitted is rc as a pending write.
-func submitted(rc adapters.Receipt) adapters.Receipt {
-	rc.Status, rc.Confirmations, rc.Block, rc.BlockHash, rc.Index = adapters.StatusSubmitted, 0, 0, "", 0
-	return rc
 }
 
 // stranded says why a pending transaction submitted at since will not

@@ -98,19 +98,15 @@ func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest
 	rec, data, supersedes := a.packWrite(pl)
 	sent := false // a transaction of this write may be on chain
 	for attempt := 1; ; attempt++ {
-		s, tx, nonce, err := a.place(ctx, rec, data, idHash, digest, supersedes, attempt <= maxAttempts)
+		held, tx, nonce, err := a.place(ctx, rec, data, idHash, digest, supersedes, attempt <= maxAttempts)
 		if errors.Is(err, errAlreadyWritten) {
 			continue // someone else wrote it meanwhile: re-check
 		}
 		if err != nil {
 			return adapters.Receipt{}, a.failed(sent, err)
 		}
-		if s.exists {
-			rc, err := retryStale(ctx, func() (adapters.Receipt, error) { return a.receiptOf(ctx, rec.ID, digest, s) })
-			if err != nil {
-				return adapters.Receipt{}, unknownOutcome(fmt.Errorf("record %s is on chain; its receipt: %w", rec.ID, err))
-			}
-			return a.awaitConfirmations(ctx, rc)
+		if held != nil {
+			return a.awaitConfirmations(ctx, *held)
 		}
 		sent = true
 		a.acct.setFlightTx(key, tx.Hash())
@@ -142,28 +138,35 @@ func (a *Adapter) packWrite(pl adapters.Payload) (*schema.Record, []byte, common
 }
 
 // place checks the registry and, unless it holds the version already
-// (s.exists) or must refuse it, sends the write's transaction. With send
-// false it reports instead that the write was not applied after
+// (its receipt, held) or must refuse it, sends the write's transaction.
+// With send false it reports instead that the write was not applied after
 // maxAttempts. errAlreadyWritten: the version landed between the check
 // and the gas estimate; check again.
-func (a *Adapter) place(ctx context.Context, rec *schema.Record, data []byte, idHash, digest, supersedes common.Hash, send bool) (snapshot, *types.Transaction, uint64, error) {
+func (a *Adapter) place(ctx context.Context, rec *schema.Record, data []byte, idHash, digest, supersedes common.Hash, send bool) (held *adapters.Receipt, tx *types.Transaction, nonce uint64, err error) {
 	s, err := retryStale(ctx, func() (snapshot, error) { return a.snapshotOf(ctx, idHash, digest) })
-	if err != nil || s.exists {
-		return s, nil, 0, err
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if s.exists {
+		rc, err := retryStale(ctx, func() (adapters.Receipt, error) { return a.receiptOf(ctx, rec.ID, digest, s) })
+		if err != nil {
+			return nil, nil, 0, unknownOutcome(fmt.Errorf("record %s is on chain; its receipt: %w", rec.ID, err))
+		}
+		return &rc, nil, 0, nil
 	}
 	if s.rec.Head != ([32]byte{}) {
 		if s.rec.Head != supersedes {
-			return s, nil, 0, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds version %s; the record supersedes %q", rec.ID, digestOf(s.rec.Head), rec.Supersedes), nil)
+			return nil, nil, 0, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds version %s; the record supersedes %q", rec.ID, digestOf(s.rec.Head), rec.Supersedes), nil)
 		}
 		if s.rec.RecordType != rec.Type {
-			return s, nil, 0, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds it as type %s, not %s", rec.ID, s.rec.RecordType, rec.Type), nil)
+			return nil, nil, 0, adapters.Reject(adapters.ReasonConflict, fmt.Sprintf("record %s: the registry holds it as type %s, not %s", rec.ID, s.rec.RecordType, rec.Type), nil)
 		}
 	}
 	if !send {
-		return s, nil, 0, fmt.Errorf("record %s: not applied after %d attempts", rec.ID, maxAttempts)
+		return nil, nil, 0, fmt.Errorf("record %s: not applied after %d attempts", rec.ID, maxAttempts)
 	}
-	tx, nonce, err := a.sendWrite(ctx, rec.ID, data)
-	return s, tx, nonce, err
+	tx, nonce, err = a.sendWrite(ctx, rec.ID, data)
+	return nil, tx, nonce, err
 }
 
 // writtenBy returns the RecordWritten log of the version in a mined

@@ -52,8 +52,8 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 		switch {
 		case errors.Is(err, errNoTx):
 			if !rc.Time.IsZero() && time.Since(rc.Time) < lostAfter {
-				pending := rc
-				pending.Status, pending.Block, pending.BlockHash, pending.Index, pending.Confirmations, pending.Proof = adapters.StatusSubmitted, 0, "", 0, 0, nil
+				pending := rc.Pending()
+				pending.Proof = nil // a Fabric proof names the block
 				return pending, nil
 			}
 			return adapters.Receipt{}, fmt.Errorf("fabric: record %s version %s: transaction %s is not on the channel %s after its submission: %w", rc.RecordID, rc.Digest, rc.TxID, lostAfter, adapters.ErrNotFound)

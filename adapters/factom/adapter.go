@@ -9,9 +9,9 @@
 // redacted record, or nothing). Entries are committed with an
 // entry-credit key, revealed, and a Write returns once the entry is in a
 // directory block; Submit (adapters.Submitter) returns once the ledger has
-// acknowledged it, and Track follows it into its block. Receipts carry the entry hash, the directory block
-// height and KeyMR, and factomd's Merkle receipt from the entry to that
-// KeyMR.
+// acknowledged it, and Track follows it into its block. Receipts carry the
+// entry hash, the directory block height and KeyMR, and factomd's Merkle
+// receipt from the entry to that KeyMR.
 //
 // The adapter reads the ledger by scanning directory blocks for its
 // namespace's chains and applying the version rules in ledger order, so any

@@ -71,8 +71,6 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 	if err != nil {
 		return adapters.Receipt{}, fmt.Errorf("factom: ack of entry %s: %w", rc.TxID, unavailable(err))
 	}
-	pending := rc
-	pending.Status, pending.Confirmations = adapters.StatusSubmitted, 0
 	switch st.EntryData.Status {
 	case protocol.AckDBlockConfirmed:
 		// In a directory block: the index has not read it yet, or the
@@ -92,5 +90,5 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 			return notFound(fmt.Sprintf("is unknown to the ledger %s after its submission", unknownAfter))
 		}
 	}
-	return pending, nil
+	return rc.Pending(), nil
 }

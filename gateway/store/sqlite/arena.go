@@ -18,7 +18,8 @@ import (
 // 4 KiB of it: up to 2.5 page faults per record, a fifth of its CPU time.
 // Keeping one block of each of a few pages per class allocated for the
 // life of the process keeps those pages mapped and their free blocks
-// reused (docs/performance.md).
+// reused (docs/performance.md). Page-sized scratch buffers, whose class
+// the page caches fill, have a pool of their own (scratch.go).
 var pinAllocatorPages = sync.OnceFunc(func() {
 	tls := libc.NewTLS()
 	defer tls.Close()

@@ -35,6 +35,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 	"github.com/ledgergate/ledgergate/internal/ctxtime"
 	"github.com/ledgergate/ledgergate/schema"
 )
@@ -94,12 +95,22 @@ type Result struct {
 	// Faults is the process's minor page faults per record in a
 	// throughput run.
 	Faults float64
+	// WriterCPU is the CPU time of the store's single writer per record
+	// and WriterBusy the share of the run's time it spent running
+	// batches (sqlstore.WriterUsage; zero for other stores). The writer
+	// cannot use a second core: busy near 1 means it sets the rate, and
+	// its CPU per record is what to cut.
+	WriterCPU  time.Duration
+	WriterBusy float64
 }
 
 func (r Result) String() string {
 	s := fmt.Sprintf("%-34s %8d req  %9.0f /s", r.Name, r.Requests, r.PerSecond)
 	if r.CPU > 0 {
 		s += fmt.Sprintf("  cpu %v/record  faults %.2f/record", r.CPU.Round(100*time.Nanosecond), r.Faults)
+	}
+	if r.WriterCPU > 0 {
+		s += fmt.Sprintf("  writer %v/record busy %.0f%%", r.WriterCPU.Round(100*time.Nanosecond), 100*r.WriterBusy)
 	}
 	if r.P50 > 0 {
 		s += fmt.Sprintf("  p50 %-10v p99 %-10v", r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond))
@@ -292,7 +303,7 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		return nil
 	}
 	if o.runs("api") {
-		report(throughput(ctx, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, o.Every, report, post))
+		report(throughput(ctx, st, fmt.Sprintf("POST /v1/records (%d clients)", o.Concurrency), o.Concurrency, o.Duration, o.Every, report, post))
 	}
 	// Batches: one request carries BatchSize records.
 	batchURL := "http://" + ln.Addr().String() + "/v1/records:batch"
@@ -325,7 +336,7 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 	}
 	clients := max(1, min(o.Concurrency, 4))
 	if o.runs("batch") {
-		report(throughputN(ctx, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, o.Every, report, postBatch))
+		report(throughputN(ctx, st, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, o.Every, report, postBatch))
 	}
 	for _, rate := range o.Rates {
 		if !o.runs("latency") {
@@ -387,7 +398,7 @@ func rawRun(ctx context.Context, o Options, recs *records, report func(Result)) 
 	if err != nil {
 		return err
 	}
-	raw := throughput(ctx, "store.Accept (raw insert)", o.Concurrency, o.Duration, o.Every, report, func() error {
+	raw := throughput(ctx, st, "store.Accept (raw insert)", o.Concurrency, o.Duration, o.Every, report, func() error {
 		id, body, hs := recs.next()
 		_, err := st.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCertificateOfOrigin, SchemaVersion: "1.0",
 			Issuer: "did:web:northsteel.example", Partner: "bench", Canonical: body, IssuedAt: time.Now(),
@@ -463,18 +474,18 @@ func (d *dropOnClose) Close() error {
 }
 
 // throughput runs fn from n goroutines for d.
-func throughput(ctx context.Context, name string, n int, d, every time.Duration, progress func(Result), fn func() error) Result {
-	return throughputN(ctx, name, n, d, every, progress, func() (int, error) { return 1, fn() })
+func throughput(ctx context.Context, st store.Store, name string, n int, d, every time.Duration, progress func(Result), fn func() error) Result {
+	return throughputN(ctx, st, name, n, d, every, progress, func() (int, error) { return 1, fn() })
 }
 
 // throughputN runs fn from n goroutines for d; each call stores the
 // records it returns. With every > 0 it also passes progress a Result for
 // each interval of that length (named by the interval and the number of
 // records the run had stored when it began).
-func throughputN(ctx context.Context, name string, n int, d, every time.Duration, progress func(Result), fn func() (int, error)) Result {
+func throughputN(ctx context.Context, st store.Store, name string, n int, d, every time.Duration, progress func(Result), fn func() (int, error)) Result {
 	var done, errs atomic.Int64
 	deadline := time.Now().Add(d)
-	start, use0 := time.Now(), processUsage()
+	start, use0 := time.Now(), usageOf(st)
 	stop := make(chan struct{})
 	var ticks sync.WaitGroup
 	if every > 0 && progress != nil {
@@ -487,7 +498,7 @@ func throughputN(ctx context.Context, name string, n int, d, every time.Duration
 				case <-stop:
 					return
 				case now := <-t.C:
-					k, use := done.Load(), processUsage()
+					k, use := done.Load(), usageOf(st)
 					progress(interval(fmt.Sprintf("  %v–%v from record %d", from.Sub(start).Round(time.Second), now.Sub(start).Round(time.Second), fromN), k-fromN, now.Sub(from), use, fromUse))
 					from, fromN, fromUse = now, k, use
 				}
@@ -509,7 +520,7 @@ func throughputN(ctx context.Context, name string, n int, d, every time.Duration
 	wg.Wait()
 	close(stop)
 	ticks.Wait()
-	r := interval(name, done.Load(), time.Since(start), processUsage(), use0)
+	r := interval(name, done.Load(), time.Since(start), usageOf(st), use0)
 	r.Errors = int(errs.Load())
 	return r
 }
@@ -521,22 +532,38 @@ func interval(name string, n int64, el time.Duration, use, use0 usage) Result {
 	if n > 0 {
 		r.CPU = (use.cpu - use0.cpu) / time.Duration(n)
 		r.Faults = float64(use.faults-use0.faults) / float64(n)
+		r.WriterCPU = (use.writer.CPU - use0.writer.CPU) / time.Duration(n)
+	}
+	if el > 0 {
+		r.WriterBusy = float64(use.writer.Busy-use0.writer.Busy) / float64(el)
 	}
 	return r
 }
 
-// usage is what this process has used so far.
+// usage is what this process, and the store's writer, have used so far.
 type usage struct {
 	cpu    time.Duration // user + system
 	faults int64         // minor page faults
+	writer sqlstore.WriterUsage
 }
 
-func processUsage() usage {
+// writerUser is a store that accounts for its single writer
+// (sqlstore.Store).
+type writerUser interface {
+	WriterUsage() sqlstore.WriterUsage
+}
+
+func usageOf(st store.Store) usage {
+	var u usage
+	if w, ok := st.(writerUser); ok {
+		u.writer = w.WriterUsage()
+	}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return usage{}
+		return u
 	}
-	return usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), faults: ru.Minflt}
+	u.cpu, u.faults = time.Duration(ru.Utime.Nano()+ru.Stime.Nano()), ru.Minflt
+	return u
 }
 
 // fixedRate issues requests at rate per second (open loop: a slow answer

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -185,4 +186,42 @@ func BenchmarkMigrateCodes(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(n, "versions")
+}
+
+// TestWriterUsage checks the writer's accounting: every accept is counted
+// once, in some batch, and the batches took time and (on Linux, where a
+// thread's CPU time can be read) CPU.
+func TestWriterUsage(t *testing.T) {
+	s := testenv.SQLiteStore(t)
+	ctx := context.Background()
+	before := s.WriterUsage()
+	const n = 300
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			id := "urn:uuid:writer-usage-" + strconv.Itoa(i)
+			body := []byte(`{"id":"` + id + `"}`)
+			_, err := s.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCommercialInvoice, SchemaVersion: "1.0",
+				Issuer: "did:web:a.example", Partner: "a", Canonical: body, IssuedAt: time.Now()}, nil, store.AuditEntry{Actor: "a", Action: "record.accepted"})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := s.WriterUsage()
+	if got := u.Requests - before.Requests; got != n {
+		t.Errorf("writer counted %d requests, want %d", got, n)
+	}
+	if b := u.Batches - before.Batches; b < 1 || b > n {
+		t.Errorf("writer ran %d batches for %d accepts", b, n)
+	}
+	if u.Busy <= before.Busy {
+		t.Errorf("writer busy time did not grow: %v -> %v", before.Busy, u.Busy)
+	}
+	if runtime.GOOS == "linux" && u.CPU <= before.CPU {
+		t.Errorf("writer CPU time did not grow: %v -> %v", before.CPU, u.CPU)
+	}
 }

@@ -79,6 +79,7 @@ type Store struct {
 	queue       chan *acceptReq // group commit (batch.go)
 	batcherDone chan struct{}
 	pending     sync.WaitGroup // Accept calls in flight
+	writer      writerStats    // what the batcher has spent (WriterUsage)
 
 	accept  []rowInsert   // the inserts of accepting a version (acceptInserts)
 	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)

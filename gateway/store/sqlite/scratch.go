@@ -19,8 +19,9 @@ import (
 // free block left, so each split mapped a fresh 64 KiB allocator page
 // and unmapped it again a moment later: about 8,000 mmap/munmap pairs a
 // second under batched ingest, 14% of the process's CPU, all of it on
-// the single writer (docs/performance.md, "Session 8"). pinAllocatorPages
-// cannot help there: the caches soon take the free blocks it keeps.
+// the single writer (docs/performance.md, "Session 8"). keepSlack
+// (arena.go) now keeps free blocks in that class too, but a buffer of
+// the pool costs no allocator call at all.
 //
 // SQLITE_CONFIG_PAGECACHE hands SQLite a pool for page-cache allocations
 // of at most a slot's size. With slots of exactly one page only the

@@ -19,6 +19,7 @@ var Dialect = sqlstore.Dialect{
 	InsertOrFail: true,
 	Terms:        true,
 	GroupWrites:  true,
+	BeforeBatch:  keepSlack,
 	Retryable: func(err error) bool {
 		s := err.Error()
 		return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
@@ -58,7 +59,6 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, err
 	}
-	pinAllocatorPages()
 	s, err := sqlstore.New(ctx, db, Dialect, sqlstore.WithReader(r))
 	if err != nil {
 		r.Close()

@@ -53,6 +53,9 @@ func (s *Store) startBatcher() {
 		defer runtime.UnlockOSThread()
 		for first := range s.queue {
 			start, cpu0 := time.Now(), threadCPU()
+			if s.d.BeforeBatch != nil {
+				s.d.BeforeBatch()
+			}
 			batch := []*acceptReq{first}
 		fill:
 			for len(batch) < maxBatch {

@@ -60,6 +60,10 @@ type Dialect struct {
 	// (unique violations from concurrent inserts, serialization failures,
 	// busy databases).
 	Retryable func(error) bool
+	// BeforeBatch, when set, is called by the writer goroutine before
+	// each batch it runs (batch.go): upkeep the database's client needs
+	// right before writing (SQLite's C allocator, sqlite.keepSlack).
+	BeforeBatch func()
 }
 
 // ErrNewerSchema is wrapped by New and MigrateTo when the database has
@@ -83,6 +87,7 @@ type Store struct {
 
 	accept  []rowInsert   // the inserts of accepting a version (acceptInserts)
 	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
+	upserts []*sql.Stmt   // and the records inserts of new records (insertRecords)
 	stmts   prepared      // other prepared statements (prepared.go)
 	chunks  [][]int       // their row counts
 }
@@ -139,7 +144,7 @@ func (s *Store) Close() error {
 	s.pending.Wait() // no Accept can start now; let those queued finish
 	close(s.queue)
 	<-s.batcherDone
-	for _, sts := range s.inserts {
+	for _, sts := range append(s.inserts, s.upserts) {
 		for _, st := range sts {
 			st.Close()
 		}

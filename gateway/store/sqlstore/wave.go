@@ -20,37 +20,89 @@ const maxParams = 30000
 // makes group commit pay.
 func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []int, resps []acceptResp) error {
 	ctx := context.Background()
-	// 1. Current heads of the wave's ids.
+	// Numbers: under the writer lock (SQLite's single writer,
+	// Dialect.WriterLock elsewhere) the next rid and seq are one more than
+	// the highest stored, so they are assigned here instead of read back
+	// from each insert, and each row is written once, final.
+	if err := ids.load(ctx, tx); err != nil {
+		return err
+	}
+	// 1. New records, optimistically. A request that supersedes nothing
+	// is a new record unless its id is stored already, and nearly always
+	// it is new: its records row goes in at once, ON CONFLICT DO NOTHING,
+	// and only the ids that did not go in need their head looked up.
+	// Looking up every id of the wave first cost a probe of the random
+	// record-id index per record, which the insert then repeated.
+	var fresh, lookup []int
+	for _, i := range wave {
+		if live[i].v.Supersedes == "" {
+			fresh = append(fresh, i)
+		} else {
+			lookup = append(lookup, i)
+		}
+	}
+	var created []int // of fresh, the requests whose records row went in, in order
+	type newRecord struct {
+		rid int64
+		pos int // in fresh: its head seq is the pos'th after ids.seq
+	}
+	createdRec := map[int]newRecord{}
+	if len(fresh) > 0 {
+		// Each gets the rid and head seq it would have if all went in;
+		// seqs are put right below when some did not, and the rids of
+		// those stay unused.
+		args := make([]any, 0, 3*len(fresh))
+		for j, i := range fresh {
+			args = append(args, ids.rid+1+int64(j), live[i].v.RecordID, ids.seq+1+int64(j))
+		}
+		in, err := s.insertRecords(ctx, tx, args)
+		if err != nil {
+			return err
+		}
+		for j, i := range fresh {
+			if rid := ids.rid + 1 + int64(j); in[rid] {
+				created = append(created, i)
+				createdRec[i] = newRecord{rid, j}
+			} else {
+				lookup = append(lookup, i)
+			}
+		}
+		ids.rid += int64(len(fresh))
+	}
+	// 2. Current heads of the other ids.
 	type head struct {
 		rid int64
 		v   store.Version
 	}
 	heads := map[string]head{}
-	keys := make([]any, len(wave))
-	for j, i := range wave {
-		keys[j] = live[i].v.RecordID
-	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT r.rid, `+versionCols+` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.record_id IN (`+placeholders(len(keys), 1)+`)`), keys...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var h head
-		v, err := scanVersion(rows, &h.rid)
+	if len(lookup) > 0 {
+		keys := make([]any, len(lookup))
+		for j, i := range lookup {
+			keys[j] = live[i].v.RecordID
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT r.rid, `+versionCols+` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.record_id IN (`+placeholders(len(keys), 1)+`)`), keys...)
 		if err != nil {
-			rows.Close()
 			return err
 		}
-		h.v = v
-		heads[v.RecordID] = h
+		for rows.Next() {
+			var h head
+			v, err := scanVersion(rows, &h.rid)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			h.v = v
+			heads[v.RecordID] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	// 2. Decide each request.
-	var insert []int
-	for _, i := range wave {
+	// 3. Decide the others. New versions take their seqs after the new
+	// records'.
+	insert := created
+	for _, i := range lookup {
 		v := live[i].v
 		h, ok := heads[v.RecordID]
 		switch {
@@ -71,33 +123,33 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		case v.Supersedes != "":
 			resps[i] = acceptResp{err: fmt.Errorf("record %s supersedes %s, but no version of it is stored: %w", v.RecordID, v.Supersedes, store.ErrConflict)}
 		default:
-			insert = append(insert, i)
+			insert = append(insert, i) // not reached: a fresh id not stored went in above
 		}
 	}
 	if len(insert) == 0 {
 		return nil
 	}
-	// 3. Numbers: under the writer lock (SQLite's single writer,
-	// Dialect.WriterLock elsewhere) the next rid and seq are one more
-	// than the highest stored, so they are assigned here instead of read
-	// back from each insert, and each row is written once, final.
-	if err := ids.load(ctx, tx); err != nil {
-		return err
-	}
 	rids := map[string]int64{}
 	for id, h := range heads {
 		rids[id] = h.rid
 	}
+	for _, i := range created {
+		rids[live[i].v.RecordID] = createdRec[i].rid
+	}
 	now := s.now()
 	var recArgs, verArgs, codeArgs, delArgs, auditArgs []any
-	var moved []int // superseded records whose head moves
-	for _, i := range insert {
+	var moved []int // records whose head moves: superseded, or new records whose seq was taken by an id stored already
+	for k, i := range insert {
 		r := live[i]
 		v := r.v
 		ids.seq++
 		v.Seq, v.AcceptedAt = ids.seq, now.UTC()
 		rid, ok := rids[v.RecordID]
-		if ok {
+		if c, isNew := createdRec[i]; isNew {
+			if k != c.pos { // its records row holds the seq it would have had (step 1)
+				moved = append(moved, i)
+			}
+		} else if ok {
 			moved = append(moved, i)
 		} else {
 			ids.rid++
@@ -240,18 +292,86 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) e
 		_, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`, unnestArrays(ins.types, args)...)
 		return err
 	}
+	return s.chunked(t, n, func(st *sql.Stmt, from, k int) error {
+		_, err := tx.StmtContext(ctx, st).ExecContext(ctx, args[from*cols:(from+k)*cols]...)
+		return err
+	}, s.inserts[t])
+}
+
+// chunked calls fn for the multi-row statements (of sts, prepared for
+// s.chunks[t]) that insert n rows into the table of s.accept[t]: fn
+// inserts rows [from, from+k) with st.
+func (s *Store) chunked(t, n int, fn func(st *sql.Stmt, from, k int) error, sts []*sql.Stmt) error {
 	sizes := s.chunks[t]
 	for done, j := 0, 0; done < n; {
 		for sizes[j] > n-done {
 			j++ // the last size is 1, so this stops
 		}
-		k := sizes[j]
-		if _, err := tx.StmtContext(ctx, s.inserts[t][j]).ExecContext(ctx, args[done*cols:(done+k)*cols]...); err != nil {
+		if err := fn(sts[j], done, sizes[j]); err != nil {
 			return err
 		}
-		done += k
+		done += sizes[j]
 	}
 	return nil
+}
+
+// recordsUpsert turns the records insert into the one of acceptWave's
+// step 1, which skips the ids stored already.
+const recordsUpsert = ` ON CONFLICT (record_id) DO NOTHING`
+
+// insertRecords inserts records rows (rid, record_id, head_seq; args row
+// after row, rids consecutive) but those whose record_id is stored
+// already, and returns the rids it inserted. Each statement's count of
+// rows inserted tells whether all of its rows went in, as they nearly
+// always do; only when some did not are its rids read back (asking the
+// statement to return them cost as much as the lookups this saves).
+func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, args []any) (map[int64]bool, error) {
+	ins := s.accept[0]
+	cols := len(ins.types)
+	in := make(map[int64]bool, len(args)/cols)
+	// inserted records the rows [from, from+k) of args, of which
+	// affected went in.
+	inserted := func(res sql.Result, from, k int) error {
+		affected, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		first, last := args[from*cols].(int64), args[(from+k-1)*cols].(int64)
+		if affected == int64(k) {
+			for rid := first; rid <= last; rid++ {
+				in[rid] = true
+			}
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT rid FROM records WHERE rid BETWEEN ? AND ?`), first, last)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rid int64
+			if err := rows.Scan(&rid); err != nil {
+				return err
+			}
+			in[rid] = true
+		}
+		return rows.Err()
+	}
+	n := len(args) / cols
+	if s.d.Unnest {
+		res, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`+recordsUpsert, unnestArrays(ins.types, args)...)
+		if err != nil {
+			return nil, err
+		}
+		return in, inserted(res, 0, n)
+	}
+	return in, s.chunked(0, n, func(st *sql.Stmt, from, k int) error {
+		res, err := tx.StmtContext(ctx, st).ExecContext(ctx, args[from*cols:(from+k)*cols]...)
+		if err != nil {
+			return err
+		}
+		return inserted(res, from, k)
+	}, s.upserts)
 }
 
 // prepareInserts prepares the multi-row VALUES inserts insertRows runs
@@ -277,6 +397,13 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 				return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
 			}
 			s.inserts[t] = append(s.inserts[t], st)
+			if t == 0 {
+				st, err := s.db.PrepareContext(ctx, s.q(strings.Replace(head, "INSERT OR FAIL INTO", "INSERT OR IGNORE INTO", 1)+` VALUES `+placeholders(k, len(ins.types))))
+				if err != nil {
+					return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
+				}
+				s.upserts = append(s.upserts, st)
+			}
 		}
 	}
 	return nil

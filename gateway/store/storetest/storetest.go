@@ -45,6 +45,7 @@ func Run(t *testing.T, h Harness) {
 		"Idempotent":           idempotent,
 		"Versions":             versions,
 		"ConcurrentAccept":     concurrentAccept,
+		"MixedBatch":           mixedBatch,
 		"ListFilters":          listFilters,
 		"ListPagination":       listPagination,
 		"ListCodes":            listCodes,
@@ -274,6 +275,111 @@ func concurrentAccept(t *testing.T, s store.Store) {
 	d, err := s.Record(ctx, id)
 	if err != nil || len(d.History) != 1 || len(d.Deliveries) != 1 {
 		t.Fatalf("after concurrent accepts: %+v, %v", d, err)
+	}
+}
+
+// mixedBatch accepts, all at once (so that group commit puts many of them
+// in one transaction), new records among replays of stored versions,
+// conflicting versions and corrections of stored records, and checks
+// each outcome and what the store then holds: every new record and
+// correction got a version of its own, replays got the stored version,
+// conflicts were refused, and each record's head is its latest version
+// (the store's integrity check, run after every test, checks the heads
+// of all records).
+func mixedBatch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var stored []store.Version
+	for i := range 6 {
+		v := version(i, "")
+		if _, err := s.Accept(ctx, v, deliveries("chain"), audit()); err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, v)
+	}
+	type want int
+	const (
+		wantNew want = iota
+		wantExisting
+		wantConflict
+	)
+	var reqs, olds []store.Version
+	var wants []want
+	for i := range 60 {
+		old := stored[(i/6)%len(stored)]
+		olds = append(olds, old)
+		switch i % 6 {
+		case 1: // a replay of a stored version
+			reqs, wants = append(reqs, old), append(wants, wantExisting)
+		case 3: // another version that does not say what it supersedes
+			reqs, wants = append(reqs, versionOf(old.RecordID, 100+i, "")), append(wants, wantConflict)
+		case 5: // a correction; the first of the corrections of one record wins
+			reqs, wants = append(reqs, versionOf(old.RecordID, 200+i, old.Digest)), append(wants, -1)
+		default:
+			reqs, wants = append(reqs, version(300+i, "")), append(wants, wantNew)
+		}
+	}
+	results := make([]store.AcceptResult, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, v := range reqs {
+		wg.Go(func() { results[i], errs[i] = s.Accept(ctx, v, deliveries("chain"), audit()) })
+	}
+	wg.Wait()
+	seqs := map[int64]bool{}
+	corrected := map[string]store.Version{}
+	for i, v := range reqs {
+		res, err := results[i], errs[i]
+		switch wants[i] {
+		case wantNew:
+			if err != nil || res.Existing || res.Version.Digest != v.Digest {
+				t.Errorf("new record %d: %+v, %v", i, res, err)
+			}
+		case wantExisting:
+			if err != nil || !res.Existing || res.Version.Digest != v.Digest {
+				t.Errorf("replay %d: %+v, %v", i, res, err)
+			}
+		case wantConflict:
+			if !errors.Is(err, store.ErrConflict) {
+				t.Errorf("conflicting version %d: %+v, %v; want a conflict", i, res, err)
+			}
+		default: // corrections of one record: one is new, the others conflict with it
+			switch {
+			case err == nil && !res.Existing:
+				if c, ok := corrected[v.RecordID]; ok {
+					t.Errorf("record %s corrected twice from one version: %s and %s", v.RecordID, c.Digest, v.Digest)
+				}
+				corrected[v.RecordID] = res.Version
+			case errors.Is(err, store.ErrConflict):
+			default:
+				t.Errorf("correction %d: %+v, %v", i, res, err)
+			}
+		}
+		if err == nil && !res.Existing {
+			if seqs[res.Version.Seq] {
+				t.Errorf("seq %d given twice", res.Version.Seq)
+			}
+			seqs[res.Version.Seq] = true
+		}
+	}
+	for i, v := range reqs {
+		d, err := s.Record(ctx, v.RecordID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := v
+		switch {
+		case wants[i] == wantNew:
+		case corrected[v.RecordID].RecordID != "":
+			want = corrected[v.RecordID]
+		default:
+			want = olds[i]
+		}
+		if d.Current.Digest != want.Digest {
+			t.Errorf("record %s: current version %s, want %s", v.RecordID, d.Current.Digest, want.Digest)
+		}
+		if wants[i] == wantNew && d.Current.Seq != results[i].Version.Seq {
+			t.Errorf("record %s: current seq %d, but accepting it returned %d", v.RecordID, d.Current.Seq, results[i].Version.Seq)
+		}
 	}
 }
 

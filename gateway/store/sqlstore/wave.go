@@ -41,34 +41,11 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			lookup = append(lookup, i)
 		}
 	}
-	var created []int // of fresh, the requests whose records row went in, in order
-	type newRecord struct {
-		rid int64
-		pos int // in fresh: its head seq is the pos'th after ids.seq
+	created, createdRec, stored, err := s.createRecords(ctx, tx, ids, live, fresh)
+	if err != nil {
+		return err
 	}
-	createdRec := map[int]newRecord{}
-	if len(fresh) > 0 {
-		// Each gets the rid and head seq it would have if all went in;
-		// seqs are put right below when some did not, and the rids of
-		// those stay unused.
-		args := make([]any, 0, 3*len(fresh))
-		for j, i := range fresh {
-			args = append(args, ids.rid+1+int64(j), live[i].v.RecordID, ids.seq+1+int64(j))
-		}
-		in, err := s.insertRecords(ctx, tx, args)
-		if err != nil {
-			return err
-		}
-		for j, i := range fresh {
-			if rid := ids.rid + 1 + int64(j); in[rid] {
-				created = append(created, i)
-				createdRec[i] = newRecord{rid, j}
-			} else {
-				lookup = append(lookup, i)
-			}
-		}
-		ids.rid += int64(len(fresh))
-	}
+	lookup = append(lookup, stored...)
 	// 2. Current heads of the other ids.
 	type head struct {
 		rid int64
@@ -146,7 +123,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		v.Seq, v.AcceptedAt = ids.seq, now.UTC()
 		rid, ok := rids[v.RecordID]
 		if c, isNew := createdRec[i]; isNew {
-			if k != c.pos { // its records row holds the seq it would have had (step 1)
+			if k != c.pos { // its records row holds the seq it would have had (createRecords)
 				moved = append(moved, i)
 			}
 		} else if ok {
@@ -188,6 +165,45 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		}
 	}
 	return nil
+}
+
+// newRecord is a record createRecords inserted: its rid, and its position
+// among the requests it was given (its head seq is that many after the
+// seq assigned last before them).
+type newRecord struct {
+	rid int64
+	pos int
+}
+
+// createRecords inserts the records rows of the requests live[i] for i in
+// fresh (new records, unless their ids are stored already), each with the
+// rid and head seq it would have if all went in, and advances ids.rid
+// past them all. It returns the requests whose rows went in, in order,
+// with their rids and positions, and those whose ids were stored already
+// (their rids stay unused; acceptWave puts the head seqs right).
+func (s *Store) createRecords(ctx context.Context, tx *sql.Tx, ids *idAlloc, live []*acceptReq, fresh []int) (created []int, rec map[int]newRecord, stored []int, err error) {
+	if len(fresh) == 0 {
+		return nil, nil, nil, nil
+	}
+	args := make([]any, 0, 3*len(fresh))
+	for j, i := range fresh {
+		args = append(args, ids.rid+1+int64(j), live[i].v.RecordID, ids.seq+1+int64(j))
+	}
+	in, err := s.insertRecords(ctx, tx, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rec = make(map[int]newRecord, len(fresh))
+	for j, i := range fresh {
+		if rid := ids.rid + 1 + int64(j); in[rid] {
+			created = append(created, i)
+			rec[i] = newRecord{rid, j}
+		} else {
+			stored = append(stored, i)
+		}
+	}
+	ids.rid += int64(len(fresh))
+	return created, rec, stored, nil
 }
 
 // rowInsert is a multi-row insert into one table.

@@ -9,15 +9,15 @@ import (
 )
 
 // TestBenchIngest runs a short benchmark on SQLite and checks that each
-// selected measurement stored records without errors and that the others
-// did not run.
+// selected measurement stored records without errors, with the store
+// writer's figures, and that the others did not run.
 func TestBenchIngest(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100)) // the bench tunes the GC
 	code, out, errOut := runCLI(t, "", "bench", "ingest", "--runs", "raw,batch", "--duration", "300ms", "--batch", "20")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record$`)
+	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+%$`)
 	found := line.FindAllStringSubmatch(out, -1)
 	if len(found) != 2 {
 		t.Fatalf("want a raw and a batch result without errors, got:\n%s", out)

@@ -13,7 +13,7 @@ import (
 // writer's figures, and that the others did not run.
 func TestBenchIngest(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100)) // the bench tunes the GC
-	code, out, errOut := runCLI(t, "", "bench", "ingest", "--runs", "raw,batch", "--duration", "300ms", "--batch", "20")
+	code, out, errOut := runCLI(t, "", "bench", "ingest", "--runs", "raw,batch", "--duration", "300ms", "--batch", "20", "--writer-cpu")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}

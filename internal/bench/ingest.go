@@ -66,6 +66,9 @@ type Options struct {
 	// 0: the relay's default, 64).
 	Relay        bool
 	RelayWorkers int
+	// WriterCPU measures the store writer's CPU per record
+	// (sqlstore.Store.MeasureWriterCPU), at some cost to small batches.
+	WriterCPU bool
 	// Every, when positive, also reports each throughput run over every
 	// interval of this length, so a long run shows how the rate follows
 	// the store's growth.
@@ -109,8 +112,11 @@ func (r Result) String() string {
 	if r.CPU > 0 {
 		s += fmt.Sprintf("  cpu %v/record  faults %.2f/record", r.CPU.Round(100*time.Nanosecond), r.Faults)
 	}
-	if r.WriterCPU > 0 {
+	switch {
+	case r.WriterCPU > 0:
 		s += fmt.Sprintf("  writer %v/record busy %.0f%%", r.WriterCPU.Round(100*time.Nanosecond), 100*r.WriterBusy)
+	case r.WriterBusy > 0:
+		s += fmt.Sprintf("  writer busy %.0f%%", 100*r.WriterBusy)
 	}
 	if r.P50 > 0 {
 		s += fmt.Sprintf("  p50 %-10v p99 %-10v", r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond))
@@ -419,12 +425,18 @@ func mustJSON(v any) []byte {
 }
 
 func openStore(ctx context.Context, o Options, name string) (store.Store, error) {
+	var st store.Store
+	var err error
 	switch o.Store {
 	case "postgres":
-		return openPostgres(ctx, o.DSN, name)
+		st, err = openPostgres(ctx, o.DSN, name)
 	default:
-		return sqlite.Open(ctx, filepath.Join(o.Dir, name+".db"))
+		st, err = sqlite.Open(ctx, filepath.Join(o.Dir, name+".db"))
 	}
+	if w, ok := st.(writerUser); ok && err == nil {
+		w.MeasureWriterCPU(o.WriterCPU)
+	}
+	return st, err
 }
 
 // openPostgres opens a store in a fresh schema of the database, dropped
@@ -551,6 +563,7 @@ type usage struct {
 // (sqlstore.Store).
 type writerUser interface {
 	WriterUsage() sqlstore.WriterUsage
+	MeasureWriterCPU(on bool)
 }
 
 func usageOf(st store.Store) usage {

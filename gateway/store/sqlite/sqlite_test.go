@@ -189,28 +189,19 @@ func BenchmarkMigrateCodes(b *testing.B) {
 }
 
 // TestWriterUsage checks the writer's accounting: every accept is counted
-// once, in some batch, and the batches took time and (on Linux, where a
-// thread's CPU time can be read) CPU.
+// once, in some batch, and the batches took time and, only while
+// measuring is on (and on Linux, where a thread's CPU time can be read),
+// CPU.
 func TestWriterUsage(t *testing.T) {
 	s := testenv.SQLiteStore(t)
-	ctx := context.Background()
+	accept(t, s, "off", 50)
+	if u := s.WriterUsage(); u.Requests != 50 || u.Busy <= 0 || u.CPU != 0 {
+		t.Errorf("not measuring CPU: %+v; want 50 requests, some busy time and no CPU", u)
+	}
+	s.MeasureWriterCPU(true)
 	before := s.WriterUsage()
 	const n = 300
-	errs := make(chan error, n)
-	for i := range n {
-		go func() {
-			id := "urn:uuid:writer-usage-" + strconv.Itoa(i)
-			body := []byte(`{"id":"` + id + `"}`)
-			_, err := s.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCommercialInvoice, SchemaVersion: "1.0",
-				Issuer: "did:web:a.example", Partner: "a", Canonical: body, IssuedAt: time.Now()}, nil, store.AuditEntry{Actor: "a", Action: "record.accepted"})
-			errs <- err
-		}()
-	}
-	for range n {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
+	accept(t, s, "on", n)
 	u := s.WriterUsage()
 	if got := u.Requests - before.Requests; got != n {
 		t.Errorf("writer counted %d requests, want %d", got, n)
@@ -223,5 +214,26 @@ func TestWriterUsage(t *testing.T) {
 	}
 	if runtime.GOOS == "linux" && u.CPU <= before.CPU {
 		t.Errorf("writer CPU time did not grow: %v -> %v", before.CPU, u.CPU)
+	}
+}
+
+// accept accepts n new records at once.
+func accept(t *testing.T, s store.Store, prefix string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			id := "urn:uuid:writer-usage-" + prefix + strconv.Itoa(i)
+			body := []byte(`{"id":"` + id + `"}`)
+			_, err := s.Accept(ctx, store.Version{RecordID: id, Digest: schema.DigestOf(body), Type: schema.TypeCommercialInvoice, SchemaVersion: "1.0",
+				Issuer: "did:web:a.example", Partner: "a", Canonical: body, IssuedAt: time.Now()}, nil, store.AuditEntry{Actor: "a", Action: "record.accepted"})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

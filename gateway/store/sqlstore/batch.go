@@ -46,13 +46,26 @@ func (s *Store) startBatcher() {
 	s.batcherDone = make(chan struct{})
 	go func() {
 		defer close(s.batcherDone)
-		// The writer keeps its OS thread, so that the thread's CPU time
-		// is the writer's (WriterUsage); it runs SQLite's C code on it
-		// batch after batch either way.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
+		locked := false // to its OS thread (MeasureWriterCPU)
+		defer func() {
+			if locked {
+				runtime.UnlockOSThread()
+			}
+		}()
 		for first := range s.queue {
-			start, cpu0 := time.Now(), threadCPU()
+			if on := s.writer.clock.Load(); on != locked {
+				if on {
+					runtime.LockOSThread()
+				} else {
+					runtime.UnlockOSThread()
+				}
+				locked = on
+			}
+			start := time.Now()
+			var cpu0 time.Duration
+			if locked {
+				cpu0 = threadCPU()
+			}
 			if s.d.BeforeBatch != nil {
 				s.d.BeforeBatch()
 			}
@@ -83,7 +96,11 @@ func (s *Store) startBatcher() {
 			}
 			s.acceptBatch(writes) // each returns at once when empty
 			s.acceptBatch(accepts)
-			s.writer.add(len(batch), time.Since(start), threadCPU()-cpu0)
+			var cpu time.Duration
+			if locked {
+				cpu = threadCPU() - cpu0
+			}
+			s.writer.add(len(batch), time.Since(start), cpu)
 		}
 	}()
 }

@@ -10,8 +10,12 @@ import (
 
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/ledgergate/ledgergate/adapters"
 	eth "github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/fabric/fabrictest"
 	"github.com/ledgergate/ledgergate/adapters/factom"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/adapters/factom/node"
@@ -146,5 +150,49 @@ func TestBenchRelayFactom(t *testing.T) {
 				t.Fatal(err)
 			}
 			return uint64(h.DirectoryBlockHeight)
+		})
+}
+
+// TestBenchRelayFabric runs benchRelay against a Fabric test network (the
+// one fabrictest.Need finds: LEDGERGATE_FABRIC_CONNECTION or the default
+// connection file; the benchmark does not start one). Bring one up with a
+// realistic batch timeout for it, e.g. on ports of its own:
+//
+//	NET_DIR=/tmp/fab2/run BATCH_TIMEOUT=2s BATCH_MAX=500 ORDERER_PORT=27050 ... testnet/fabric/up.sh
+//
+// (docs/performance.md has the whole command). The adapter writes as the
+// customs organization, with its defaults. It runs only with
+// LEDGERGATE_BENCH=1.
+func TestBenchRelayFabric(t *testing.T) {
+	if os.Getenv("LEDGERGATE_BENCH") != "1" {
+		t.Skip("benchmark: set LEDGERGATE_BENCH=1 to run")
+	}
+	t.Setenv(fabrictest.EnvNoStart, "1")
+	conn := fabrictest.Need(t)
+	gw, closeGW, err := conn.Connect("customs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeGW()
+	qscc := gw.GetNetwork(conn.Channel).GetContract("qscc")
+	ctx := t.Context()
+	benchRelay(t, fmt.Sprintf("Fabric %s test network (%s)", conn.FabricVersion, conn.NetDir),
+		func(t *testing.T) adapters.Adapter {
+			a, err := conn.Dial(ctx, "customs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		},
+		func() uint64 {
+			raw, err := qscc.EvaluateTransaction("GetChainInfo", conn.Channel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var info common.BlockchainInfo
+			if err := proto.Unmarshal(raw, &info); err != nil {
+				t.Fatal(err)
+			}
+			return info.Height
 		})
 }

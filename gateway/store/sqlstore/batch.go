@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
-	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 )
@@ -46,26 +44,10 @@ func (s *Store) startBatcher() {
 	s.batcherDone = make(chan struct{})
 	go func() {
 		defer close(s.batcherDone)
-		locked := false // to its OS thread (MeasureWriterCPU)
-		defer func() {
-			if locked {
-				runtime.UnlockOSThread()
-			}
-		}()
+		m := meter{w: &s.writer}
+		defer m.close()
 		for first := range s.queue {
-			if on := s.writer.clock.Load(); on != locked {
-				if on {
-					runtime.LockOSThread()
-				} else {
-					runtime.UnlockOSThread()
-				}
-				locked = on
-			}
-			start := time.Now()
-			var cpu0 time.Duration
-			if locked {
-				cpu0 = threadCPU()
-			}
+			mk := m.start()
 			if s.d.BeforeBatch != nil {
 				s.d.BeforeBatch()
 			}
@@ -96,11 +78,7 @@ func (s *Store) startBatcher() {
 			}
 			s.acceptBatch(writes) // each returns at once when empty
 			s.acceptBatch(accepts)
-			var cpu time.Duration
-			if locked {
-				cpu = threadCPU() - cpu0
-			}
-			s.writer.add(len(batch), time.Since(start), cpu)
+			m.stop(mk, len(batch))
 		}
 	}()
 }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -32,11 +33,55 @@ type writerStats struct {
 	clock                       atomic.Bool // MeasureWriterCPU
 }
 
-func (w *writerStats) add(records int, busy, cpu time.Duration) {
-	w.batches.Add(1)
-	w.records.Add(int64(records))
-	w.busy.Add(int64(busy))
-	w.cpu.Add(int64(cpu))
+// meter times the writer goroutine's batches into w; only that goroutine
+// uses it.
+type meter struct {
+	w      *writerStats
+	locked bool // the goroutine to its OS thread (MeasureWriterCPU)
+}
+
+// mark is when a batch started, by the clock and, when measuring, the
+// thread's CPU clock.
+type mark struct {
+	at  time.Time
+	cpu time.Duration
+}
+
+// start starts timing a batch, first locking the goroutine to its thread
+// or unlocking it as MeasureWriterCPU last asked.
+func (m *meter) start() mark {
+	if on := m.w.clock.Load(); on != m.locked {
+		if on {
+			runtime.LockOSThread()
+		} else {
+			runtime.UnlockOSThread()
+		}
+		m.locked = on
+	}
+	mk := mark{at: time.Now()}
+	if m.locked {
+		mk.cpu = threadCPU()
+	}
+	return mk
+}
+
+// stop adds the batch of n requests started at mk.
+func (m *meter) stop(mk mark, n int) {
+	var cpu time.Duration
+	if m.locked {
+		cpu = threadCPU() - mk.cpu
+	}
+	m.w.batches.Add(1)
+	m.w.records.Add(int64(n))
+	m.w.busy.Add(int64(time.Since(mk.at)))
+	m.w.cpu.Add(int64(cpu))
+}
+
+// close unlocks the goroutine from its thread when it is locked.
+func (m *meter) close() {
+	if m.locked {
+		runtime.UnlockOSThread()
+	}
 }
 
 // MeasureWriterCPU turns the writer's CPU accounting (WriterUsage.CPU)

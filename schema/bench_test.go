@@ -1,10 +1,10 @@
 package schema_test
 
 import (
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/ledgergate/ledgergate/internal/cputime"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -34,11 +34,8 @@ func BenchmarkValidateCertificate(b *testing.B) {
 type cpuClock struct{ start time.Duration }
 
 func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpu, _ := cputime.Process()
+	return cpu
 }
 
 func startCPU() cpuClock { return cpuClock{processCPU()} }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/reconcile"
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
+	"github.com/ledgergate/ledgergate/internal/cputime"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -148,11 +148,8 @@ func TestReconcileMillion(t *testing.T) {
 
 // cpuTime is the process's user + system CPU time so far.
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpu, _ := cputime.Process()
+	return cpu
 }
 
 // sampleHeap samples the bytes in live and unswept heap objects every

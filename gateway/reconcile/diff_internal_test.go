@@ -3,8 +3,9 @@ package reconcile
 import (
 	"bytes"
 	"runtime"
-	"syscall"
 	"testing"
+
+	"github.com/ledgergate/ledgergate/internal/cputime"
 )
 
 const (
@@ -179,8 +180,4 @@ func threadCPU(b *testing.B) func() {
 	}
 }
 
-func threadTime() int64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru)
-	return ru.Utime.Nano() + ru.Stime.Nano()
-}
+func threadTime() int64 { return int64(cputime.Thread()) }

@@ -21,7 +21,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/ledgergate/ledgergate"
@@ -36,6 +35,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
+	"github.com/ledgergate/ledgergate/internal/cputime"
 	"github.com/ledgergate/ledgergate/internal/ctxtime"
 	"github.com/ledgergate/ledgergate/schema"
 )
@@ -571,11 +571,7 @@ func usageOf(st store.Store) usage {
 	if w, ok := st.(writerUser); ok {
 		u.writer = w.WriterUsage()
 	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return u
-	}
-	u.cpu, u.faults = time.Duration(ru.Utime.Nano()+ru.Stime.Nano()), ru.Minflt
+	u.cpu, u.faults = cputime.Process()
 	return u
 }
 

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
+
+	"github.com/ledgergate/ledgergate/internal/cputime"
 )
 
 // WriterUsage is what the store's single writer goroutine (the group
@@ -23,7 +25,7 @@ type WriterUsage struct {
 	// CPU is the CPU time (user and system) of the writer's thread
 	// while running batches, counted only while MeasureWriterCPU is on,
 	// and only where the platform can tell a thread's CPU time
-	// (threadCPU).
+	// (cputime.Thread).
 	CPU time.Duration
 }
 
@@ -60,7 +62,7 @@ func (m *meter) start() mark {
 	}
 	mk := mark{at: time.Now()}
 	if m.locked {
-		mk.cpu = threadCPU()
+		mk.cpu = cputime.Thread()
 	}
 	return mk
 }
@@ -69,7 +71,7 @@ func (m *meter) start() mark {
 func (m *meter) stop(mk mark, n int) {
 	var cpu time.Duration
 	if m.locked {
-		cpu = threadCPU() - mk.cpu
+		cpu = cputime.Thread() - mk.cpu
 	}
 	m.w.batches.Add(1)
 	m.w.records.Add(int64(n))

@@ -414,7 +414,7 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 			}
 			s.inserts[t] = append(s.inserts[t], st)
 			if t == 0 {
-				st, err := s.db.PrepareContext(ctx, s.q(strings.Replace(head, "INSERT OR FAIL INTO", "INSERT OR IGNORE INTO", 1)+` VALUES `+placeholders(k, len(ins.types))))
+				st, err := s.db.PrepareContext(ctx, s.q(head+` VALUES `+placeholders(k, len(ins.types))+recordsUpsert))
 				if err != nil {
 					return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
 				}

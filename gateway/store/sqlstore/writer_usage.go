@@ -31,8 +31,8 @@ type WriterUsage struct {
 
 // writerStats accumulates WriterUsage.
 type writerStats struct {
-	batches, records, busy, cpu atomic.Int64
-	clock                       atomic.Bool // MeasureWriterCPU
+	batches, requests, busy, cpu atomic.Int64
+	clock                        atomic.Bool // MeasureWriterCPU
 }
 
 // meter times the writer goroutine's batches into w; only that goroutine
@@ -74,7 +74,7 @@ func (m *meter) stop(mk mark, n int) {
 		cpu = cputime.Thread() - mk.cpu
 	}
 	m.w.batches.Add(1)
-	m.w.records.Add(int64(n))
+	m.w.requests.Add(int64(n))
 	m.w.busy.Add(int64(time.Since(mk.at)))
 	m.w.cpu.Add(int64(cpu))
 }
@@ -99,7 +99,7 @@ func (s *Store) MeasureWriterCPU(on bool) { s.writer.clock.Store(on) }
 func (s *Store) WriterUsage() WriterUsage {
 	return WriterUsage{
 		Batches:  s.writer.batches.Load(),
-		Requests: s.writer.records.Load(),
+		Requests: s.writer.requests.Load(),
 		Busy:     time.Duration(s.writer.busy.Load()),
 		CPU:      time.Duration(s.writer.cpu.Load()),
 	}

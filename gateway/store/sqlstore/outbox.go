@@ -16,7 +16,17 @@ import (
 // versionSeq selects the seq of version (record id ?, digest ?).
 const versionSeq = `SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`
 
-const deliveryCols = `record_id, digest, ledger, policy, state, attempts, next_at, error, receipt, updated_at`
+// deliveryCols are a delivery's columns, read from deliveryFrom: the
+// record id and digest are its version's (schema version 9).
+const deliveryCols = `v.record_id, v.digest, d.ledger, d.policy, d.state, d.attempts, d.next_at, d.error, d.receipt, d.updated_at`
+
+// deliveryFrom joins each delivery d to its version v.
+const deliveryFrom = `deliveries d JOIN versions v ON v.seq = d.vseq`
+
+// deliveryReturning is deliveryCols in a RETURNING clause of deliveries,
+// which can name no other table: the version's columns are looked up.
+const deliveryReturning = `(SELECT v.record_id FROM versions v WHERE v.seq = deliveries.vseq), (SELECT v.digest FROM versions v WHERE v.seq = deliveries.vseq),
+		ledger, policy, state, attempts, next_at, error, receipt, updated_at`
 
 // scanDelivery scans deliveryCols, after the columns before (if any).
 func scanDelivery(row interface{ Scan(...any) error }, before ...any) (store.Delivery, error) {
@@ -42,7 +52,7 @@ func scanDelivery(row interface{ Scan(...any) error }, before ...any) (store.Del
 }
 
 func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]store.Delivery, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+where+` ORDER BY vseq, ledger`), args...)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM `+deliveryFrom+` WHERE `+where+` ORDER BY d.vseq, d.ledger`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +70,7 @@ func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]st
 
 // Deliveries implements store.Outbox.
 func (s *Store) Deliveries(ctx context.Context, id string, digest schema.Digest) ([]store.Delivery, error) {
-	return s.deliveries(ctx, `vseq = (`+versionSeq+`)`, id, string(digest))
+	return s.deliveries(ctx, `d.vseq = (`+versionSeq+`)`, id, string(digest))
 }
 
 var _ store.VersionDeliveries = (*Store)(nil)
@@ -75,7 +85,7 @@ func (s *Store) DeliveriesOfVersions(ctx context.Context, seqs []int64) (map[int
 		for i, seq := range chunk {
 			args[i] = seq
 		}
-		rows, err := s.r.QueryContext(ctx, s.q(`SELECT vseq, `+deliveryCols+` FROM deliveries WHERE vseq IN (`+placeholders(len(chunk), 1)+`) ORDER BY vseq, ledger`), args...)
+		rows, err := s.r.QueryContext(ctx, s.q(`SELECT d.vseq, `+deliveryCols+` FROM `+deliveryFrom+` WHERE d.vseq IN (`+placeholders(len(chunk), 1)+`) ORDER BY d.vseq, d.ledger`), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +220,7 @@ func (s *Store) claimQuery() string {
 		WHERE (vseq, ledger) IN (
 			SELECT vseq, ledger FROM (` + strings.Join(branches, "\n\t\t\tUNION ALL ") + `) due
 			ORDER BY next_at LIMIT ?)
-		RETURNING ` + deliveryCols
+		RETURNING ` + deliveryReturning
 }
 
 // updateQuery stores a leased delivery's new state, and with release

@@ -80,7 +80,7 @@ func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, erro
 			d.Current = v
 		}
 	}
-	d.Deliveries, err = s.deliveries(ctx, `vseq IN (SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ?)`, id)
+	d.Deliveries, err = s.deliveries(ctx, `d.vseq IN (SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ?)`, id)
 	return d, err
 }
 

@@ -143,7 +143,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
 		}
 		for j, d := range r.deliveries {
-			delArgs = append(delArgs, v.Seq, d.Ledger, v.RecordID, string(v.Digest), r.policies[j], store.StatePending, now.UnixNano(), now.UnixNano())
+			delArgs = append(delArgs, v.Seq, d.Ledger, r.policies[j], store.StatePending, now.UnixNano(), now.UnixNano())
 		}
 		if a := r.audit; a.Action != "" {
 			if a.Time.IsZero() {
@@ -224,7 +224,7 @@ func acceptInserts(d Dialect) []rowInsert {
 		{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
 			[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}},
 		codes,
-		{`INSERT INTO deliveries (vseq, ledger, record_id, digest, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colText, colText, colInt, colInt}},
+		{`INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colInt, colInt}},
 		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}},
 	}
 }

@@ -287,5 +287,5 @@ func OpenStore(ctx context.Context, c config.Store) (*sqlstore.Store, error) {
 	if c.Driver == "postgres" {
 		return postgres.Open(ctx, c.DSN)
 	}
-	return sqlite.Open(ctx, c.DSN)
+	return sqlite.Open(ctx, c.DSN, sqlite.WithCheckpointPages(c.CheckpointPages))
 }

@@ -57,6 +57,10 @@ type Store struct {
 	Driver string `yaml:"driver"` // sqlite (default) or postgres
 	// DSN is the SQLite file path or the PostgreSQL URL.
 	DSN string `yaml:"dsn"`
+	// CheckpointPages (SQLite only) is how many pages the write-ahead
+	// log takes before the writer copies them into the database file; 0
+	// means sqlite.DefaultCheckpointPages.
+	CheckpointPages int `yaml:"checkpointPages"`
 }
 
 // Ledger configures one ledger adapter.
@@ -183,7 +187,7 @@ func Load(path string) (*Config, error) {
 
 // ApplyEnv overrides settings from environment variables:
 // LEDGERGATE_LISTEN, LEDGERGATE_STORE_DRIVER, LEDGERGATE_STORE_DSN,
-// LEDGERGATE_LOG_LEVEL, LEDGERGATE_SCHEMA_MAX_SIZE (bytes) and
+// LEDGERGATE_STORE_CHECKPOINT_PAGES, LEDGERGATE_LOG_LEVEL, LEDGERGATE_SCHEMA_MAX_SIZE (bytes) and
 // LEDGERGATE_SCHEMA_TYPES (a comma-separated list of schema files,
 // appended to the configured ones).
 func (c *Config) ApplyEnv(getenv func(string) string) error {
@@ -194,6 +198,13 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		if v := getenv(name); v != "" {
 			*dst = v
 		}
+	}
+	if v := getenv("LEDGERGATE_STORE_CHECKPOINT_PAGES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("LEDGERGATE_STORE_CHECKPOINT_PAGES=%q: %w: want a number of pages (0: the default)", v, ErrInvalid)
+		}
+		c.Store.CheckpointPages = n
 	}
 	if v := getenv("LEDGERGATE_SCHEMA_MAX_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -268,6 +279,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Store.DSN == "" {
 		errs = append(errs, fmt.Errorf("store.dsn: required"))
+	}
+	if c.Store.CheckpointPages < 0 {
+		errs = append(errs, fmt.Errorf("store.checkpointPages %d: want a number of pages, or 0 for the default", c.Store.CheckpointPages))
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		errs = append(errs, fmt.Errorf("tls: cert and key go together"))

@@ -36,26 +36,28 @@ func TestExampleLoadsAndValidates(t *testing.T) {
 
 func TestEnvOverrides(t *testing.T) {
 	c := &config.Config{}
-	env := map[string]string{"LEDGERGATE_LISTEN": "127.0.0.1:9999", "LEDGERGATE_STORE_DRIVER": "postgres", "LEDGERGATE_STORE_DSN": "postgres://x", "LEDGERGATE_SCHEMA_MAX_SIZE": "2048"}
+	env := map[string]string{"LEDGERGATE_LISTEN": "127.0.0.1:9999", "LEDGERGATE_STORE_DRIVER": "postgres", "LEDGERGATE_STORE_DSN": "postgres://x", "LEDGERGATE_SCHEMA_MAX_SIZE": "2048", "LEDGERGATE_STORE_CHECKPOINT_PAGES": "4096"}
 	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:9999" || c.Store.Driver != "postgres" || c.Store.DSN != "postgres://x" || c.Schema.MaxSize != 2048 {
+	if c.Listen != "127.0.0.1:9999" || c.Store.Driver != "postgres" || c.Store.DSN != "postgres://x" || c.Schema.MaxSize != 2048 || c.Store.CheckpointPages != 4096 {
 		t.Fatalf("after env: %+v", c)
 	}
-	if err := c.ApplyEnv(func(k string) string {
-		if k == "LEDGERGATE_SCHEMA_MAX_SIZE" {
-			return "lots"
+	for _, name := range []string{"LEDGERGATE_SCHEMA_MAX_SIZE", "LEDGERGATE_STORE_CHECKPOINT_PAGES"} {
+		if err := c.ApplyEnv(func(k string) string {
+			if k == name {
+				return "lots"
+			}
+			return ""
+		}); !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), name) {
+			t.Fatalf("bad env value of %s: %v", name, err)
 		}
-		return ""
-	}); !errors.Is(err, config.ErrInvalid) {
-		t.Fatalf("bad env value: %v", err)
 	}
 }
 
 func TestInvalidConfigsReportEveryProblem(t *testing.T) {
 	p := write(t, `
-store: {driver: mysql}
+store: {driver: mysql, checkpointPages: -1}
 tls: {cert: a.pem}
 ledgers:
   - {name: a, kind: ethereum}
@@ -70,7 +72,7 @@ log: {level: chatty}
 	if !errors.Is(err, config.ErrInvalid) {
 		t.Fatalf("Validate = %v", err)
 	}
-	for _, want := range []string{`store.driver "mysql"`, "store.dsn: required", "cert and key go together", "rpc is required", "set registry", "duplicate name", `kind "bitcoin"`, `log.level "chatty"`} {
+	for _, want := range []string{`store.driver "mysql"`, "store.dsn: required", "store.checkpointPages -1", "cert and key go together", "rpc is required", "set registry", "duplicate name", `kind "bitcoin"`, `log.level "chatty"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in:\n%v", want, err)
 		}

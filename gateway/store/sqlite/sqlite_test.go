@@ -19,6 +19,34 @@ import (
 	"github.com/ledgergate/ledgergate/schema"
 )
 
+// TestCheckpointPages checks that the writer checkpoints after the
+// configured number of WAL pages, DefaultCheckpointPages unless told.
+func TestCheckpointPages(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		opts []sqlite.Option
+		want int
+	}{
+		{nil, sqlite.DefaultCheckpointPages},
+		{[]sqlite.Option{sqlite.WithCheckpointPages(1000)}, 1000},
+		{[]sqlite.Option{sqlite.WithCheckpointPages(0)}, sqlite.DefaultCheckpointPages},
+	} {
+		s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ledgergate.db"), c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		err = s.DB().QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&got)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("wal_autocheckpoint = %d, want %d", got, c.want)
+		}
+	}
+}
+
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.Harness{Open: func(t *testing.T) (store.Store, func() (store.Store, error)) {
 		path := filepath.Join(t.TempDir(), "ledgergate.db")

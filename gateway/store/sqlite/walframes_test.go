@@ -29,12 +29,7 @@ func BenchmarkWALFrames(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		path := filepath.Join(b.TempDir(), "wal.db")
-		pragmas := slices.Clone(writerPragmas)
-		for i, p := range pragmas {
-			if strings.HasPrefix(p, "wal_autocheckpoint(") {
-				pragmas[i] = "wal_autocheckpoint(0)"
-			}
-		}
+		pragmas := writerPragmas(options{checkpointPages: 0}) // wal_autocheckpoint(0): no automatic checkpoints
 		db, err := open(path, 1, true, pragmas...)
 		if err != nil {
 			b.Fatal(err)

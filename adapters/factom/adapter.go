@@ -145,6 +145,22 @@ func (a *Adapter) sync(ctx context.Context) error {
 
 // unavailable marks errors that prove the request never reached the node
 // as adapters.ErrUnavailable.
+// readUnavailable is unavailable for the answer to a query that changes
+// nothing (ack, entry): there a JSON-RPC internal error (-32603) is also
+// the node failing to answer for now, and asking again is safe. factomd
+// 6.13 answers ack so, now and then, for an entry it has just taken. A
+// write's internal error stays as it is: the write may have been applied.
+func readUnavailable(err error) error {
+	var re *protocol.RPCError
+	if errors.As(err, &re) && re.Code == rpcInternalError && !errors.Is(err, adapters.ErrUnavailable) {
+		return fmt.Errorf("%w: %w", adapters.ErrUnavailable, err)
+	}
+	return unavailable(err)
+}
+
+// rpcInternalError is JSON-RPC's code for an internal error.
+const rpcInternalError = -32603
+
 func unavailable(err error) error {
 	if errors.Is(err, client.ErrUnreachable) && !errors.Is(err, adapters.ErrUnavailable) {
 		return fmt.Errorf("%w: %w", adapters.ErrUnavailable, err)

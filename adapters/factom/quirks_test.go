@@ -2,14 +2,19 @@ package factom_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/factom"
 	"github.com/ledgergate/ledgergate/adapters/factom/client"
+	"github.com/ledgergate/ledgergate/adapters/factom/node"
 	"github.com/ledgergate/ledgergate/adapters/factom/protocol"
 )
 
@@ -87,5 +92,71 @@ func TestAckTimeUnits(t *testing.T) {
 	}
 	if !protocol.AckTime(0).IsZero() {
 		t.Fatal("AckTime(0) is not zero")
+	}
+}
+
+// failingAcks wraps the embedded node's API so that, while *fail is
+// positive, ack answers JSON-RPC's internal error (as factomd 6.13 now
+// and then does for an entry it has just taken) and counts *fail down.
+func failingAcks(t *testing.T, e *embedded, fail *atomic.Int32) *client.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+			Params json.RawMessage `json:"params"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		out := map[string]any{"jsonrpc": "2.0", "id": req.ID}
+		w.Header().Set("Content-Type", "application/json")
+		if req.Method == "ack" && fail.Add(-1) >= 0 {
+			w.WriteHeader(http.StatusInternalServerError)
+			out["error"] = &protocol.RPCError{Code: -32603, Message: "Internal error"}
+			_ = json.NewEncoder(w).Encode(out)
+			return
+		}
+		res, rerr := e.n.Call(r.Context(), req.Method, req.Params)
+		if rerr != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			out["error"] = rerr
+		} else {
+			out["result"] = res
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	}))
+	t.Cleanup(srv.Close)
+	return client.New(srv.URL)
+}
+
+// TestTrackTreatsInternalAckErrorsAsUnavailable: an internal error from
+// ack tells nothing about the entry, so Track reports the ledger
+// unavailable (ask again) rather than failing, and following the write
+// still ends with its receipt.
+func TestTrackTreatsInternalAckErrorsAsUnavailable(t *testing.T) {
+	ctx := testCtx(t, time.Minute)
+	e := startNode(t, node.WithBlockTime(500*time.Millisecond)) // the entry waits in the process list while Track asks
+	var fail atomic.Int32
+	a, err := factom.New(ctx, failingAcks(t, e, &fail), factom.WithECKey(e.key), factom.WithPollInterval(2*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	rec := record(t, newID(), "1", "")
+	rc, err := a.Submit(ctx, rec, full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fail.Store(3)
+	if _, err := a.Track(ctx, rc); !errors.Is(err, adapters.ErrUnavailable) || !strings.Contains(err.Error(), "-32603") {
+		t.Fatalf("Track while ack fails: %v, want ErrUnavailable carrying the node's error", err)
+	}
+	got, err := adapters.Await(ctx, a, rc, 5*time.Millisecond)
+	if err != nil {
+		t.Fatalf("Await: %v", err)
+	}
+	if got.Status == adapters.StatusSubmitted || got.Digest != rec.Digest {
+		t.Fatalf("receipt %+v", got)
+	}
+	if n := fail.Load(); n > 0 {
+		t.Fatalf("ack failed %d times fewer than set: the test did not exercise Track's retries", 3-n)
 	}
 }

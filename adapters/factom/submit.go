@@ -69,7 +69,7 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 	}
 	st, err := a.c.Ack(ctx, eh.String(), pr.ChainID)
 	if err != nil {
-		return adapters.Receipt{}, fmt.Errorf("factom: ack of entry %s: %w", rc.TxID, unavailable(err))
+		return adapters.Receipt{}, fmt.Errorf("factom: ack of entry %s: %w", rc.TxID, readUnavailable(err))
 	}
 	switch st.EntryData.Status {
 	case protocol.AckDBlockConfirmed:
@@ -77,7 +77,7 @@ func (a *Adapter) Track(ctx context.Context, rc adapters.Receipt) (adapters.Rece
 		// version rules did not count it, or it is not this version's.
 		e, err := a.c.Entry(ctx, eh)
 		if err != nil {
-			return adapters.Receipt{}, fmt.Errorf("factom: entry %s: %w", eh, unavailable(err))
+			return adapters.Receipt{}, fmt.Errorf("factom: entry %s: %w", eh, readUnavailable(err))
 		}
 		if m, ok := parseRecordEntry(e); !ok || m.id != rc.RecordID || m.digest != rc.Digest {
 			return notFound("is not an entry of this version")

@@ -143,8 +143,6 @@ func (a *Adapter) sync(ctx context.Context) error {
 	return nil
 }
 
-// unavailable marks errors that prove the request never reached the node
-// as adapters.ErrUnavailable.
 // readUnavailable is unavailable for the answer to a query that changes
 // nothing (ack, entry): there a JSON-RPC internal error (-32603) is also
 // the node failing to answer for now, and asking again is safe. factomd
@@ -161,6 +159,8 @@ func readUnavailable(err error) error {
 // rpcInternalError is JSON-RPC's code for an internal error.
 const rpcInternalError = -32603
 
+// unavailable marks errors that prove the request never reached the node
+// as adapters.ErrUnavailable.
 func unavailable(err error) error {
 	if errors.Is(err, client.ErrUnreachable) && !errors.Is(err, adapters.ErrUnavailable) {
 		return fmt.Errorf("%w: %w", adapters.ErrUnavailable, err)

@@ -18,13 +18,10 @@ import (
 	"github.com/ledgergate/ledgergate/adapters/factom/protocol"
 )
 
-// factomdLike wraps the embedded node's API to answer ack the way a busy
-// factomd does: Unknown for a while after the reveal, then TransactionACK
-// with dates in seconds, and only then the node's own answer (milliseconds
-// for the commit date once confirmed).
-func factomdLike(t *testing.T, e *embedded, unknownFor int) *client.Client {
-	var mu sync.Mutex
-	seen := map[string]int{}
+// proxy serves the embedded node's API through answer, which gets each
+// call's method and params and the node itself (call asks it), and
+// returns the answer the adapter sees.
+func proxy(t *testing.T, e *embedded, answer func(method string, params json.RawMessage, call func() (any, *protocol.RPCError)) (any, *protocol.RPCError)) *client.Client {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			ID     json.RawMessage `json:"id"`
@@ -32,25 +29,7 @@ func factomdLike(t *testing.T, e *embedded, unknownFor int) *client.Client {
 			Params json.RawMessage `json:"params"`
 		}
 		_ = json.NewDecoder(r.Body).Decode(&req)
-		res, rerr := e.n.Call(r.Context(), req.Method, req.Params)
-		if req.Method == "ack" && rerr == nil {
-			var p protocol.AckRequest
-			_ = json.Unmarshal(req.Params, &p)
-			mu.Lock()
-			seen[p.Hash]++
-			n := seen[p.Hash]
-			mu.Unlock()
-			switch {
-			case n <= unknownFor:
-				res = protocol.EntryStatus{EntryHash: p.Hash, CommitData: protocol.TransactionData{Status: protocol.AckUnknown}, EntryData: protocol.TransactionData{Status: protocol.AckUnknown}}
-			case n <= 2*unknownFor:
-				st := res.(protocol.EntryStatus)
-				now := time.Now()
-				st.EntryData = protocol.TransactionData{Status: protocol.AckTransactionACK}
-				st.CommitData = protocol.TransactionData{Status: protocol.AckTransactionACK, TransactionDate: now.Unix(), TransactionDateString: now.Format("2006-01-02 15:04:05")}
-				res = st
-			}
-		}
+		res, rerr := answer(req.Method, req.Params, func() (any, *protocol.RPCError) { return e.n.Call(r.Context(), req.Method, req.Params) })
 		w.Header().Set("Content-Type", "application/json")
 		out := map[string]any{"jsonrpc": "2.0", "id": req.ID}
 		if rerr != nil {
@@ -63,6 +42,38 @@ func factomdLike(t *testing.T, e *embedded, unknownFor int) *client.Client {
 	}))
 	t.Cleanup(srv.Close)
 	return client.New(srv.URL)
+}
+
+// factomdLike wraps the embedded node's API to answer ack the way a busy
+// factomd does: Unknown for a while after the reveal, then TransactionACK
+// with dates in seconds, and only then the node's own answer (milliseconds
+// for the commit date once confirmed).
+func factomdLike(t *testing.T, e *embedded, unknownFor int) *client.Client {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	return proxy(t, e, func(method string, params json.RawMessage, call func() (any, *protocol.RPCError)) (any, *protocol.RPCError) {
+		res, rerr := call()
+		if method != "ack" || rerr != nil {
+			return res, rerr
+		}
+		var p protocol.AckRequest
+		_ = json.Unmarshal(params, &p)
+		mu.Lock()
+		seen[p.Hash]++
+		n := seen[p.Hash]
+		mu.Unlock()
+		switch {
+		case n <= unknownFor:
+			res = protocol.EntryStatus{EntryHash: p.Hash, CommitData: protocol.TransactionData{Status: protocol.AckUnknown}, EntryData: protocol.TransactionData{Status: protocol.AckUnknown}}
+		case n <= 2*unknownFor:
+			st := res.(protocol.EntryStatus)
+			now := time.Now()
+			st.EntryData = protocol.TransactionData{Status: protocol.AckTransactionACK}
+			st.CommitData = protocol.TransactionData{Status: protocol.AckTransactionACK, TransactionDate: now.Unix(), TransactionDateString: now.Format("2006-01-02 15:04:05")}
+			res = st
+		}
+		return res, nil
+	})
 }
 
 func TestToleratesAckProgression(t *testing.T) {
@@ -99,32 +110,12 @@ func TestAckTimeUnits(t *testing.T) {
 // positive, ack answers JSON-RPC's internal error (as factomd 6.13 now
 // and then does for an entry it has just taken) and counts *fail down.
 func failingAcks(t *testing.T, e *embedded, fail *atomic.Int32) *client.Client {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			ID     json.RawMessage `json:"id"`
-			Method string          `json:"method"`
-			Params json.RawMessage `json:"params"`
+	return proxy(t, e, func(method string, _ json.RawMessage, call func() (any, *protocol.RPCError)) (any, *protocol.RPCError) {
+		if method == "ack" && fail.Add(-1) >= 0 {
+			return nil, &protocol.RPCError{Code: -32603, Message: "Internal error"}
 		}
-		_ = json.NewDecoder(r.Body).Decode(&req)
-		out := map[string]any{"jsonrpc": "2.0", "id": req.ID}
-		w.Header().Set("Content-Type", "application/json")
-		if req.Method == "ack" && fail.Add(-1) >= 0 {
-			w.WriteHeader(http.StatusInternalServerError)
-			out["error"] = &protocol.RPCError{Code: -32603, Message: "Internal error"}
-			_ = json.NewEncoder(w).Encode(out)
-			return
-		}
-		res, rerr := e.n.Call(r.Context(), req.Method, req.Params)
-		if rerr != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			out["error"] = rerr
-		} else {
-			out["result"] = res
-		}
-		_ = json.NewEncoder(w).Encode(out)
-	}))
-	t.Cleanup(srv.Close)
-	return client.New(srv.URL)
+		return call()
+	})
 }
 
 // TestTrackTreatsInternalAckErrorsAsUnavailable: an internal error from

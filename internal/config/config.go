@@ -187,8 +187,8 @@ func Load(path string) (*Config, error) {
 
 // ApplyEnv overrides settings from environment variables:
 // LEDGERGATE_LISTEN, LEDGERGATE_STORE_DRIVER, LEDGERGATE_STORE_DSN,
-// LEDGERGATE_STORE_CHECKPOINT_PAGES, LEDGERGATE_LOG_LEVEL, LEDGERGATE_SCHEMA_MAX_SIZE (bytes) and
-// LEDGERGATE_SCHEMA_TYPES (a comma-separated list of schema files,
+// LEDGERGATE_STORE_CHECKPOINT_PAGES (pages), LEDGERGATE_LOG_LEVEL,
+// LEDGERGATE_SCHEMA_MAX_SIZE (bytes) and LEDGERGATE_SCHEMA_TYPES (a comma-separated list of schema files,
 // appended to the configured ones).
 func (c *Config) ApplyEnv(getenv func(string) string) error {
 	for name, dst := range map[string]*string{

@@ -75,4 +75,8 @@ func TestBenchIngest(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, `unknown run "nope"`) {
 		t.Fatalf("unknown run: exit %d, %s", code, errOut)
 	}
+	code, _, errOut = runCLI(t, "", "bench", "ingest", "--runs", "raw", "--checkpoint-pages", "-5", "--duration", "100ms")
+	if code == 0 || !strings.Contains(errOut, "checkpoint pages -5") {
+		t.Fatalf("negative checkpoint window: exit %d, %s", code, errOut)
+	}
 }

@@ -69,6 +69,9 @@ type Options struct {
 	// WriterCPU measures the store writer's CPU per record
 	// (sqlstore.Store.MeasureWriterCPU), at some cost to small batches.
 	WriterCPU bool
+	// CheckpointPages is the SQLite store's checkpoint window in pages
+	// (sqlite.WithCheckpointPages; 0: its default).
+	CheckpointPages int
 	// Every, when positive, also reports each throughput run over every
 	// interval of this length, so a long run shows how the rate follows
 	// the store's growth.
@@ -254,6 +257,9 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 			return fmt.Errorf("bench: unknown run %q (runs: %v)", r, RunNames)
 		}
 	}
+	if o.CheckpointPages < 0 {
+		return fmt.Errorf("bench: checkpoint pages %d: want a number of pages, or 0 for the default", o.CheckpointPages)
+	}
 	recs, err := newRecords()
 	if err != nil {
 		return err
@@ -431,7 +437,7 @@ func openStore(ctx context.Context, o Options, name string) (store.Store, error)
 	case "postgres":
 		st, err = openPostgres(ctx, o.DSN, name)
 	default:
-		st, err = sqlite.Open(ctx, filepath.Join(o.Dir, name+".db"))
+		st, err = sqlite.Open(ctx, filepath.Join(o.Dir, name+".db"), sqlite.WithCheckpointPages(o.CheckpointPages))
 	}
 	if w, ok := st.(writerUser); ok && err == nil {
 		w.MeasureWriterCPU(o.WriterCPU)

@@ -222,9 +222,16 @@ func BenchmarkMigrateCodes(b *testing.B) {
 // CPU.
 func TestWriterUsage(t *testing.T) {
 	s := testenv.SQLiteStore(t)
+	// One at a time: each accept is counted by the time it returns.
+	for i := range 20 {
+		accept(t, s, "one"+strconv.Itoa(i)+"-", 1)
+		if u := s.WriterUsage(); u.Requests != int64(i+1) || u.Batches != int64(i+1) {
+			t.Fatalf("after accept %d returned, the writer counted %d requests in %d batches", i+1, u.Requests, u.Batches)
+		}
+	}
 	accept(t, s, "off", 50)
-	if u := s.WriterUsage(); u.Requests != 50 || u.Busy <= 0 || u.CPU != 0 {
-		t.Errorf("not measuring CPU: %+v; want 50 requests, some busy time and no CPU", u)
+	if u := s.WriterUsage(); u.Requests != 70 || u.Busy <= 0 || u.CPU != 0 {
+		t.Errorf("not measuring CPU: %+v; want 70 requests, some busy time and no CPU", u)
 	}
 	s.MeasureWriterCPU(true)
 	before := s.WriterUsage()

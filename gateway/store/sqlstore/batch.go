@@ -47,7 +47,6 @@ func (s *Store) startBatcher() {
 		m := meter{w: &s.writer}
 		defer m.close()
 		for first := range s.queue {
-			mk := m.start()
 			if s.d.BeforeBatch != nil {
 				s.d.BeforeBatch()
 			}
@@ -76,9 +75,19 @@ func (s *Store) startBatcher() {
 					accepts = append(accepts, r)
 				}
 			}
-			s.acceptBatch(writes) // each returns at once when empty
-			s.acceptBatch(accepts)
-			m.stop(mk, len(batch))
+			// Each transaction is counted before it is answered, so a
+			// caller whose request returned finds it in WriterUsage.
+			for _, reqs := range [][]*acceptReq{writes, accepts} {
+				if len(reqs) == 0 {
+					continue
+				}
+				mk := m.start()
+				answers := s.acceptBatch(reqs, nil)
+				m.stop(mk, len(reqs))
+				for _, a := range answers {
+					a.to <- a.resp
+				}
+			}
 		}
 	}()
 }
@@ -145,21 +154,29 @@ func (s *Store) group(ctx context.Context, fn func(context.Context, *sql.Tx) err
 	return r.err
 }
 
-// acceptBatch stores a batch in one transaction. Each request's own
+// answer is a request's outcome, to be sent once the writer has counted
+// its batch.
+type answer struct {
+	to   chan<- acceptResp
+	resp acceptResp
+}
+
+// acceptBatch stores a batch in one transaction and appends each
+// request's outcome to answers. Each request's own
 // outcome (accepted, existing, conflict) is decided inside it; a database
 // error fails the whole batch, which is then retried one by one so one bad
 // request cannot fail the others.
-func (s *Store) acceptBatch(batch []*acceptReq) {
+func (s *Store) acceptBatch(batch []*acceptReq, answers []answer) []answer {
 	live := batch[:0]
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
-			r.done <- acceptResp{err: err}
+			answers = append(answers, answer{r.done, acceptResp{err: err}})
 			continue
 		}
 		live = append(live, r)
 	}
 	if len(live) == 0 {
-		return
+		return answers
 	}
 	resps := make([]acceptResp, len(live))
 	err := s.inTx(context.Background(), func(tx *sql.Tx) error {
@@ -207,14 +224,15 @@ func (s *Store) acceptBatch(batch []*acceptReq) {
 	})
 	if err != nil && len(live) > 1 {
 		for _, r := range live {
-			s.acceptBatch([]*acceptReq{r})
+			answers = s.acceptBatch([]*acceptReq{r}, answers)
 		}
-		return
+		return answers
 	}
 	for i, r := range live {
 		if err != nil {
 			resps[i] = acceptResp{err: err}
 		}
-		r.done <- resps[i]
+		answers = append(answers, answer{r.done, resps[i]})
 	}
+	return answers
 }

@@ -19,8 +19,11 @@ type WriterUsage struct {
 	// Requests is the number of requests it handled: accepts and grouped
 	// writes.
 	Requests int64
-	// Busy is the wall time it spent running batches: from taking a
-	// batch to answering it, waits for the disk included.
+	// Busy is the wall time it spent running batches: from starting a
+	// batch's transaction to its commit, waits for the disk included.
+	//
+	// A batch is counted before its requests are answered, so a caller
+	// whose request has returned finds it counted.
 	Busy time.Duration
 	// CPU is the CPU time (user and system) of the writer's thread
 	// while running batches, counted only while MeasureWriterCPU is on,

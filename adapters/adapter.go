@@ -69,6 +69,27 @@ var (
 	ErrClosed = errors.New("adapter closed")
 )
 
+// InFlightError reports a write whose outcome is unknown but which the
+// adapter can name: it was handed to the ledger and the reply was lost
+// (a timeout, a dropped connection), so it may yet land. Receipt has
+// status StatusSubmitted and names the write (TxID) and when it was sent.
+// A caller with a Submitter follows it with Track, which says whether it
+// landed, is still pending, or will not land (ErrNotFound), instead of
+// writing again while it may be pending: a second write would still make
+// one effect, but on a chain whose writes cost fees it would pay for a
+// transaction that fails.
+type InFlightError struct {
+	Receipt Receipt
+	Err     error
+}
+
+func (e *InFlightError) Error() string {
+	return "write " + e.Receipt.TxID + " may be pending: " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *InFlightError) Unwrap() error { return e.Err }
+
 // Rejection reasons.
 const (
 	ReasonInvalid   = "invalid"   // the record fails validation or its digest does not match its bytes
@@ -138,7 +159,9 @@ type Submitter interface {
 	// a receipt of status StatusSubmitted naming the write (TxID) and
 	// the time it was submitted. When the ledger already holds the
 	// version it returns that version's receipt instead, and makes no
-	// write.
+	// write. An adapter that can name a write whose answer was lost
+	// (sent, then a timeout) says so with an *InFlightError, whose
+	// receipt Track follows; the Ethereum adapter does.
 	Submit(ctx context.Context, rec *schema.Record, p Policy) (Receipt, error)
 
 	// Track returns the up-to-date receipt of a write Submit returned: the

@@ -30,14 +30,14 @@ func (a *Adapter) submit(ctx context.Context, pl adapters.Payload, idHash, diges
 		if errors.Is(err, errAlreadyWritten) {
 			continue // written meanwhile: check again
 		}
-		if err != nil {
+		if err != nil && tx == nil {
 			return adapters.Receipt{}, err
 		}
 		if held != nil {
 			return *held, nil
 		}
 		a.acct.setFlightTx(key, tx.Hash())
-		return adapters.Receipt{
+		rc := adapters.Receipt{
 			Ledger:     Ledger,
 			Network:    a.network,
 			RecordID:   rec.ID,
@@ -47,7 +47,13 @@ func (a *Adapter) submit(ctx context.Context, pl adapters.Payload, idHash, diges
 			TxID:       tx.Hash().Hex(),
 			Status:     adapters.StatusSubmitted,
 			Time:       time.Now().UTC(),
-		}, nil
+		}
+		if err != nil {
+			// Sent, but the node's reply was lost: name the transaction
+			// so that the caller follows it instead of sending another.
+			return adapters.Receipt{}, &adapters.InFlightError{Receipt: rc, Err: err}
+		}
+		return rc, nil
 	}
 }
 

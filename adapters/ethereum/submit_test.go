@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/ledgergate/ledgergate/adapters"
 	"github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/ethereum/ethtest"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -102,5 +105,71 @@ func TestTrackFindsTheWriteThatLanded(t *testing.T) {
 	got, err := adapters.Await(ctx, a, rc2, 20*time.Millisecond)
 	if err != nil || got.TxID != rc1.TxID || got.Status == adapters.StatusSubmitted {
 		t.Fatalf("Track(second transaction) = %+v, %v; want the receipt of the first (%s)", got, err, rc1.TxID)
+	}
+}
+
+// lostReplyAdapter returns an adapter on a's registry whose transactions
+// all lose their send replies.
+func lostReplyAdapter(t *testing.T, ctx context.Context, chain *simChain, a *ethereum.Adapter) (*ethereum.Adapter, *ethtest.LostReplies) {
+	t.Helper()
+	b := &ethtest.LostReplies{Backend: chain.Client()}
+	la, err := ethereum.New(ctx, b, ethereum.WithKey(chain.key), ethereum.WithRegistry(a.Registry()), ethereum.WithPollInterval(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { la.Close() })
+	return la, b
+}
+
+// A submission whose send reply is lost is still named: the error is an
+// *adapters.InFlightError with the receipt of the transaction the node
+// holds, which Track follows into its block. Nothing is sent twice.
+func TestSubmitNamesTheTransactionWhoseReplyWasLost(t *testing.T) {
+	chain, ctx, a := newSubmitChain(t)
+	la, b := lostReplyAdapter(t, ctx, chain, a)
+	rec := newMaker(t).make()
+
+	chain.pause()
+	_, err := la.Submit(ctx, rec, adapters.Policy{Disclosure: adapters.DisclosureDigest})
+	var inflight *adapters.InFlightError
+	if !errors.As(err, &inflight) || !errors.Is(err, ethereum.ErrOutcomeUnknown) {
+		t.Fatalf("Submit with the reply lost = %v; want an InFlightError wrapping ErrOutcomeUnknown", err)
+	}
+	rc := inflight.Receipt
+	if rc.Status != adapters.StatusSubmitted || rc.RecordID != rec.ID || rc.Digest != rec.Digest || rc.Time.IsZero() {
+		t.Fatalf("in-flight receipt = %+v; want the submitted write of %s", rc, rec.ID)
+	}
+	if _, pending, err := chain.Client().TransactionByHash(ctx, common.HexToHash(rc.TxID)); err != nil || !pending {
+		t.Fatalf("the node's copy of %s: pending %v, %v; want it pending", rc.TxID, pending, err)
+	}
+	if got, err := la.Track(ctx, rc); err != nil || got.Status != adapters.StatusSubmitted {
+		t.Fatalf("Track(in flight) = %+v, %v; want it still submitted", got, err)
+	}
+	chain.resume()
+	landed, err := adapters.Await(ctx, la, rc, 20*time.Millisecond)
+	if err != nil || landed.TxID != rc.TxID || landed.Block == 0 {
+		t.Fatalf("Await(in flight) = %+v, %v; want %s in a block", landed, err, rc.TxID)
+	}
+	if n := b.Sent(); n != 1 {
+		t.Fatalf("%d transactions sent, want 1", n)
+	}
+}
+
+// Write follows a transaction whose send reply was lost as it follows one
+// sent without trouble: it returns the write's receipt, and sends nothing
+// more.
+func TestWriteFollowsTheTransactionWhoseReplyWasLost(t *testing.T) {
+	chain, ctx, a := newSubmitChain(t)
+	la, b := lostReplyAdapter(t, ctx, chain, a)
+	rec := newMaker(t).make()
+	rc, err := la.Write(ctx, rec, adapters.Policy{Disclosure: adapters.DisclosureDigest})
+	if err != nil || rc.Block == 0 || rc.Status == adapters.StatusSubmitted {
+		t.Fatalf("Write with the reply lost = %+v, %v; want the write in a block", rc, err)
+	}
+	if n := b.Sent(); n != 1 {
+		t.Fatalf("%d transactions sent, want 1", n)
+	}
+	if got, err := a.Read(ctx, rec.ID); err != nil || got.Digest != rec.Digest {
+		t.Fatalf("Read = %s, %v; want %s", got.Digest, err, rec.Digest)
 	}
 }

@@ -82,9 +82,15 @@ func (a *Adapter) lead(ctx context.Context, rec *schema.Record, p adapters.Polic
 		if f.err != nil && errors.Is(f.err, adapters.ErrUnavailable) {
 			continue // the other write was not applied: try ourselves
 		}
-		if f.err == nil && commit && f.rc.Status == adapters.StatusSubmitted {
-			// A submission led: wait for its transaction as Write would.
-			rc, err := a.awaitTracked(ctx, f.rc)
+		pending := f.rc
+		var inflight *adapters.InFlightError
+		if errors.As(f.err, &inflight) {
+			pending = inflight.Receipt
+		}
+		if (f.err == nil || inflight != nil) && commit && pending.Status == adapters.StatusSubmitted {
+			// A submission led (its reply maybe lost): wait for its
+			// transaction as Write would.
+			rc, err := a.awaitTracked(ctx, pending)
 			if errors.Is(err, adapters.ErrNotFound) {
 				continue // it will not land: write ourselves
 			}
@@ -102,12 +108,15 @@ func (a *Adapter) write(ctx context.Context, pl adapters.Payload, idHash, digest
 		if errors.Is(err, errAlreadyWritten) {
 			continue // someone else wrote it meanwhile: re-check
 		}
-		if err != nil {
+		if err != nil && tx == nil {
 			return adapters.Receipt{}, a.failed(sent, err)
 		}
 		if held != nil {
 			return a.awaitConfirmations(ctx, *held)
 		}
+		// Sent; with err set, the node's reply was lost. Either way the
+		// transaction is followed: sending another while it may be
+		// pending would pay for one that reverts.
 		sent = true
 		a.acct.setFlightTx(key, tx.Hash())
 		mined, head, hdr, err := a.await(ctx, tx.Hash(), nonce)
@@ -332,8 +341,9 @@ func (a *Adapter) send(ctx context.Context, build func(nonce uint64) types.TxDat
 			acct.synced = false
 			return nil, 0, unavailable(fmt.Errorf("send: %w", err))
 		default:
+			// The node may have taken it: the caller gets it to follow.
 			acct.synced = false
-			return nil, 0, unknownOutcome(fmt.Errorf("send transaction %s: %w", tx.Hash(), err))
+			return tx, nonce, unknownOutcome(fmt.Errorf("send transaction %s: %w", tx.Hash(), err))
 		}
 	}
 }

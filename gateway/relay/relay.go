@@ -262,7 +262,8 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 	}
 	*prev = store.StateSubmitted
 	var rc adapters.Receipt
-	if s, ok := a.(adapters.Submitter); ok {
+	s, submits := a.(adapters.Submitter)
+	if submits {
 		// Hand the write over and follow it later (above): the worker is
 		// not held while the ledger makes a block.
 		rc, err = s.Submit(wctx, rec, d.Policy)
@@ -270,6 +271,7 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 		rc, err = a.Write(wctx, rec, d.Policy)
 	}
 	var rej *adapters.RejectedError
+	var inflight *adapters.InFlightError
 	switch {
 	case err == nil:
 		return r.landed(d, rc), nil
@@ -277,6 +279,12 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 		return r.fail(d, rej.Error()), nil
 	case errors.Is(err, adapters.ErrUnavailable):
 		d.State = store.StatePending // certainly not applied
+		return r.retry(d, err), nil
+	case submits && errors.As(err, &inflight) && inflight.Receipt.Status == adapters.StatusSubmitted && inflight.Receipt.TxID != "":
+		// Sent, the answer lost: keep the write's receipt, so that the
+		// next attempt follows it (Track) rather than writing again
+		// while it may be pending.
+		d.Receipt = &inflight.Receipt
 		return r.retry(d, err), nil
 	default:
 		return r.retry(d, err), nil // outcome unknown: stays submitted

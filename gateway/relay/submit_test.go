@@ -10,6 +10,7 @@ import (
 
 	"github.com/ledgergate/ledgergate/adapters"
 	eth "github.com/ledgergate/ledgergate/adapters/ethereum"
+	"github.com/ledgergate/ledgergate/adapters/ethereum/ethtest"
 	"github.com/ledgergate/ledgergate/gateway/relay"
 	"github.com/ledgergate/ledgergate/gateway/routing"
 	"github.com/ledgergate/ledgergate/gateway/store"
@@ -23,25 +24,9 @@ import (
 // every pending transaction; once blocks come again the relay finds them
 // gone, submits each once more, and every record lands exactly once.
 func TestSubmittedWritesAreFollowedUntilTheyLand(t *testing.T) {
-	chain, err := devchain.Start(devchain.Options{BlockTime: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { chain.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	ledger, err := eth.Deploy(ctx, chain.Client(), eth.WithKey(chain.Key), eth.WithPollInterval(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ledger.Close() })
-
-	e := newEnvRouting(t, routing.Target{Ledger: "eth", Disclosure: adapters.DisclosureDigest})
 	const n = 40
-	ids := e.submit(t, n)
-	chain.Pause()
-	stop := run(t, relay.New(e.store, schema.Default(), map[string]adapters.Adapter{"eth": ledger},
-		append(fast(), relay.WithConfirmPoll(20*time.Millisecond))...))
+	chain, ctx, ledger := deployedChain(t, nil)
+	e, ids, stop := relayPaused(t, chain, ledger, n)
 	defer stop()
 
 	// Every write is handed over while no block is made.
@@ -97,4 +82,96 @@ func (e *env) delivery(t *testing.T, id string) store.Delivery {
 		t.Fatalf("Record(%s) = %d deliveries, %v", id, len(r.Deliveries), err)
 	}
 	return r.Deliveries[0]
+}
+
+// When a submission's reply is lost the relay keeps the transaction the
+// adapter names (adapters.InFlightError) and follows it, instead of asking
+// the registry, finding nothing while the transaction is pending, and
+// paying for a second one. With no blocks made, every record is sent once
+// and stays submitted through several attempts; once blocks come, each
+// lands with its first transaction.
+func TestLostSubmitRepliesAreFollowedNotResent(t *testing.T) {
+	const n = 10
+	var conn *ethtest.LostReplies
+	chain, _, ledger := deployedChain(t, func(b eth.Backend) eth.Backend {
+		conn = &ethtest.LostReplies{Backend: b}
+		return conn
+	})
+	e, ids, stop := relayPaused(t, chain, ledger, n)
+	defer stop()
+
+	// While nothing is mined every delivery holds its transaction's
+	// receipt, and no second transaction is sent.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		followed := 0
+		for _, id := range ids {
+			if d := e.delivery(t, id); d.State == store.StateSubmitted && d.Receipt != nil && d.Receipt.TxID != "" && d.Attempts >= 1 {
+				followed++
+			}
+		}
+		if followed == n && conn.Sent() == n {
+			break
+		}
+		if time.Now().After(deadline) || conn.Sent() > n {
+			t.Fatalf("%d of %d deliveries follow their transaction; %d transactions sent, want %d", followed, n, conn.Sent(), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // room for many back-offs and confirmation polls with no block
+	if s := conn.Sent(); s != n {
+		t.Fatalf("%d transactions sent while the first were pending, want %d", s, n)
+	}
+
+	chain.Resume()
+	if c := e.waitAll(t); c[store.StateConfirmed] != n {
+		t.Fatalf("counts = %v, want %d confirmed", c, n)
+	}
+	if s := conn.Sent(); s != n {
+		t.Fatalf("%d transactions sent, want %d (one per record)", s, n)
+	}
+	for _, id := range ids {
+		d := e.delivery(t, id)
+		if d.Attempts != 1 || d.Receipt == nil || d.Receipt.Block == 0 {
+			t.Fatalf("delivery of %s = attempts %d, receipt %+v; want its first transaction in a block", id, d.Attempts, d.Receipt)
+		}
+	}
+}
+
+// deployedChain starts a chain that seals a block every 20 ms, deploys a
+// registry on it and returns an adapter writing to it, through the
+// connection wrap makes of the node's client (nil: the client itself).
+func deployedChain(t *testing.T, wrap func(eth.Backend) eth.Backend) (*devchain.Chain, context.Context, *eth.Adapter) {
+	t.Helper()
+	chain, err := devchain.Start(devchain.Options{BlockTime: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { chain.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	opts := []eth.Option{eth.WithKey(chain.Key), eth.WithPollInterval(10 * time.Millisecond)}
+	ledger, err := eth.Deploy(ctx, chain.Client(), opts...)
+	if err == nil && wrap != nil {
+		ledger.Close()
+		ledger, err = eth.New(ctx, wrap(chain.Client()), append(opts, eth.WithRegistry(ledger.Registry()))...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ledger.Close() })
+	return chain, ctx, ledger
+}
+
+// relayPaused stores n records routed to ledger (digest only), pauses the
+// chain's blocks and starts a relay of four workers that looks at
+// submitted writes every 20 ms.
+func relayPaused(t *testing.T, chain *devchain.Chain, ledger adapters.Adapter, n int) (*env, []string, func()) {
+	t.Helper()
+	e := newEnvRouting(t, routing.Target{Ledger: "eth", Disclosure: adapters.DisclosureDigest})
+	ids := e.submit(t, n)
+	chain.Pause()
+	stop := run(t, relay.New(e.store, schema.Default(), map[string]adapters.Adapter{"eth": ledger},
+		append(fast(), relay.WithConfirmPoll(20*time.Millisecond))...))
+	return e, ids, stop
 }

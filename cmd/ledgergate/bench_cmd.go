@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 func (a *app) benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure the gateway (figures in docs/performance.md)"}
 	var o bench.Options
-	var cpuProfile string
+	var cpuProfile, traceFile string
 	ingest := &cobra.Command{
 		Use:   "ingest",
 		Short: "Records/s through POST /v1/records next to the store's raw insert rate, and latency at fixed rates",
@@ -40,6 +41,17 @@ func (a *app) benchCmd() *cobra.Command {
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if traceFile != "" {
+				f, err := os.Create(traceFile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := trace.Start(f); err != nil {
+					return err
+				}
+				defer trace.Stop()
+			}
 			gc := debug.SetGCPercent(-1)
 			debug.SetGCPercent(gc)
 			fmt.Fprintf(a.stdout, "ingest benchmark: store=%s, %d clients, %v per run, GOMAXPROCS=%d, GOGC=%d, %s\n", o.Store, o.Concurrency, o.Duration, runtime.GOMAXPROCS(0), gc, time.Now().UTC().Format(time.RFC3339))
@@ -61,6 +73,7 @@ func (a *app) benchCmd() *cobra.Command {
 	ingest.Flags().DurationVar(&o.Every, "every", 0, "also report each throughput run over every interval of this length (e.g. 10s, for a long --duration)")
 	ingest.Flags().StringSliceVar(&o.Runs, "runs", nil, "measurements to run: "+strings.Join(bench.RunNames, ", ")+" (default all)")
 	ingest.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	ingest.Flags().StringVar(&traceFile, "trace", "", "write an execution trace of the whole run to this file (go tool trace; large: use a short --duration)")
 	cmd.AddCommand(ingest)
 	return cmd
 }

@@ -85,11 +85,12 @@ type Store struct {
 	pending     sync.WaitGroup // Accept calls in flight
 	writer      writerStats    // what the batcher has spent (WriterUsage)
 
-	accept  []rowInsert   // the inserts of accepting a version (acceptInserts)
-	inserts [][]*sql.Stmt // prepared inserts (prepareInserts)
-	upserts []*sql.Stmt   // and the records inserts of new records (insertRecords)
-	stmts   prepared      // other prepared statements (prepared.go)
-	chunks  [][]int       // their row counts
+	accept      []rowInsert   // the inserts of accepting a version (acceptInserts)
+	inserts     [][]*sql.Stmt // prepared inserts (prepareInserts)
+	upserts     []*sql.Stmt   // and the records inserts of new records (insertRecords)
+	termsInsert *sql.Stmt     // Dialect.Terms: a wave's index terms (termsInsert)
+	stmts       prepared      // other prepared statements (prepared.go)
+	chunks      [][]int       // their row counts
 }
 
 var _ store.Store = (*Store)(nil)

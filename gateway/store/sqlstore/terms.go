@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -36,6 +38,52 @@ import (
 // of the matching codes (few for 7 digits and more; odd lengths under 6
 // are not levels of the Harmonized System). Country filters are exact,
 // as in the table they replace.
+
+// termsInsert stores a whole wave's terms with one statement, from a
+// JSON array of [seq, terms] pairs (appendTermsRow). FTS5 collects
+// inserted terms in memory and writes them as a new segment when the
+// transaction commits, but also whenever a later statement of the
+// transaction opens a savepoint, as every multi-row insert into the
+// table does (a virtual table's insert may abort): inserted 50 rows per
+// statement, a batch of 256 versions became six small segments, each
+// with its own structure update and more merging later. One statement
+// makes one segment per transaction, and it runs last of the wave's
+// inserts, so nothing after it flushes it early.
+const termsInsert = `INSERT INTO record_terms (rowid, terms) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)`
+
+// appendTermsRow appends the pair [seq, terms] to doc, the JSON array
+// termsInsert reads, opening the array when doc is empty; the caller
+// closes it. terms (from the terms function) holds letters, hex digits
+// and spaces only, so it needs no escaping; anything else is escaped.
+func appendTermsRow(doc []byte, seq int64, terms string) []byte {
+	if len(doc) == 0 {
+		doc = append(doc, '[')
+	} else {
+		doc = append(doc, ',')
+	}
+	doc = append(doc, '[')
+	doc = strconv.AppendInt(doc, seq, 10)
+	doc = append(doc, ',')
+	if plainTerms(terms) {
+		doc = append(doc, '"')
+		doc = append(doc, terms...)
+		doc = append(doc, '"')
+	} else {
+		b, _ := json.Marshal(terms) // a string always marshals
+		doc = append(doc, b...)
+	}
+	return append(doc, ']')
+}
+
+// plainTerms reports whether s can be written as a JSON string as it is.
+func plainTerms(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // hsLevels are the HS code prefix lengths that get a term of their own.
 var hsLevels = [...]int{2, 4, 6}

@@ -1,6 +1,11 @@
 package sqlstore
 
-import "testing"
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"testing"
+)
 
 func TestTerms(t *testing.T) {
 	for _, tc := range []struct {
@@ -43,5 +48,39 @@ func TestPrefixEnd(t *testing.T) {
 		if got := prefixEnd(p); got != want {
 			t.Errorf("prefixEnd(%q) = %q, want %q", p, got, want)
 		}
+	}
+}
+
+// TestAppendTermsRow checks the document termsInsert reads: a JSON array
+// of [seq, terms] pairs, strings escaped only where they must be.
+func TestAppendTermsRow(t *testing.T) {
+	rows := []struct {
+		seq   int64
+		terms string
+	}{
+		{1, "h373231333230 p3732 c5553"},
+		{9007199254740993, "plain"},
+		{3, `quote " backslash \ tab` + "\t" + ` é`},
+	}
+	var doc []byte
+	for _, r := range rows {
+		doc = appendTermsRow(doc, r.seq, r.terms)
+	}
+	doc = append(doc, ']')
+	var got [][2]json.RawMessage
+	if err := json.Unmarshal(doc, &got); err != nil {
+		t.Fatalf("%s: %v", doc, err)
+	}
+	if len(got) != len(rows) {
+		t.Fatalf("%s holds %d rows, want %d", doc, len(got), len(rows))
+	}
+	for i, r := range rows {
+		var terms string
+		if string(got[i][0]) != strconv.FormatInt(r.seq, 10) || json.Unmarshal(got[i][1], &terms) != nil || terms != r.terms {
+			t.Errorf("row %d is [%s, %s], want [%d, %q]", i, got[i][0], got[i][1], r.seq, r.terms)
+		}
+	}
+	if !bytes.Contains(doc, []byte(`[1,"h373231333230 p3732 c5553"]`)) {
+		t.Errorf("plain terms were not written as they are: %s", doc)
 	}
 }

@@ -115,7 +115,8 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 	}
 	now := s.now()
 	var recArgs, verArgs, codeArgs, delArgs, auditArgs []any
-	var moved []int // records whose head moves: superseded, or new records whose seq was taken by an id stored already
+	var termsDoc []byte // Dialect.Terms: the wave's terms (termsInsert)
+	var moved []int     // records whose head moves: superseded, or new records whose seq was taken by an id stored already
 	for k, i := range insert {
 		r := live[i]
 		v := r.v
@@ -136,7 +137,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), r.body, v.IssuedAt.UnixNano(), now.UnixNano())
 		if s.d.Terms {
 			if r.terms != "" {
-				codeArgs = append(codeArgs, v.Seq, r.terms)
+				termsDoc = appendTermsRow(termsDoc, v.Seq, r.terms)
 			}
 		} else {
 			codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
@@ -159,8 +160,13 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			return err
 		}
 	}
-	for t, args := range [][]any{recArgs, verArgs, codeArgs, delArgs, auditArgs} {
+	for t, args := range [][]any{recArgs, verArgs, delArgs, auditArgs, codeArgs} {
 		if err := s.insertRows(ctx, tx, t, args); err != nil {
+			return err
+		}
+	}
+	if termsDoc != nil {
+		if _, err := tx.StmtContext(ctx, s.termsInsert).ExecContext(ctx, string(append(termsDoc, ']'))); err != nil {
 			return err
 		}
 	}
@@ -213,20 +219,20 @@ type rowInsert struct {
 }
 
 // acceptInserts returns the inserts of accepting a version, in order:
-// records, versions, index codes, deliveries, audit.
+// records, versions, deliveries, audit and, without Dialect.Terms, index
+// codes (with it, termsInsert).
 func acceptInserts(d Dialect) []rowInsert {
-	codes := rowInsert{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}}
-	if d.Terms {
-		codes = rowInsert{`INSERT INTO record_terms (rowid, terms)`, []colType{colInt, colText}}
-	}
-	return []rowInsert{
+	ins := []rowInsert{
 		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}},
 		{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
 			[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}},
-		codes,
 		{`INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colInt, colInt}},
 		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}},
 	}
+	if !d.Terms {
+		ins = append(ins, rowInsert{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}})
+	}
+	return ins
 }
 
 // appendCodes appends the (seq, kind, code) rows of a version's distinct
@@ -298,6 +304,9 @@ func chunkRows(cols int) []int {
 // every row. SQLite gets multi-row VALUES of chunkRows rows, prepared
 // when the store opens.
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) error {
+	if len(args) == 0 {
+		return nil // also for a table the dialect does not have
+	}
 	ins := s.accept[t]
 	cols := len(ins.types)
 	n := len(args) / cols
@@ -399,6 +408,13 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, args []any) (map[
 func (s *Store) prepareInserts(ctx context.Context) error {
 	if s.d.Unnest {
 		return nil
+	}
+	if s.d.Terms {
+		st, err := s.db.PrepareContext(ctx, termsInsert)
+		if err != nil {
+			return fmt.Errorf("sqlstore: prepare the terms insert: %w", err)
+		}
+		s.termsInsert = st
 	}
 	s.inserts = make([][]*sql.Stmt, len(s.accept))
 	for t, ins := range s.accept {

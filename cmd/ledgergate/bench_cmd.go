@@ -64,6 +64,7 @@ func (a *app) benchCmd() *cobra.Command {
 	ingest.Flags().IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients for the throughput runs")
 	ingest.Flags().IntSliceVar(&o.Rates, "rates", []int{1000, 5000}, "fixed request rates for the latency runs")
 	ingest.Flags().IntVar(&o.BatchSize, "batch", 200, "records per request in the batch run")
+	ingest.Flags().IntVar(&o.BatchClients, "batch-clients", 4, "clients sending batches at once in the batch run (at most --concurrency)")
 	ingest.Flags().IntVar(&o.CheckpointPages, "checkpoint-pages", 0, "SQLite: WAL pages before each checkpoint, as serve's store.checkpointPages (0: the default, 32768)")
 	ingest.Flags().BoolVar(&o.WriterCPU, "writer-cpu", false, "also measure the store writer's CPU per record (locks its goroutine to one thread: small batches lose some rate)")
 	ingest.Flags().BoolVar(&o.SameCodes, "same-codes", false, "give every record the example's HS codes instead of codes drawn from tariff-sized pools")

@@ -13,11 +13,11 @@ import (
 // writer's figures, and that the others did not run.
 func TestBenchIngest(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100)) // the bench tunes the GC
-	code, out, errOut := runCLI(t, "", "bench", "ingest", "--runs", "raw,batch", "--duration", "300ms", "--batch", "20", "--writer-cpu")
+	code, out, errOut := runCLI(t, "", "bench", "ingest", "--runs", "raw,batch", "--duration", "300ms", "--batch", "20", "--batch-clients", "3", "--writer-cpu")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+%$`)
+	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+% (\d+)/commit$`)
 	found := line.FindAllStringSubmatch(out, -1)
 	if len(found) != 2 {
 		t.Fatalf("want a raw and a batch result without errors, got:\n%s", out)
@@ -26,6 +26,12 @@ func TestBenchIngest(t *testing.T) {
 		if n, _ := strconv.Atoi(m[2]); n == 0 {
 			t.Errorf("%s stored no records:\n%s", m[1], out)
 		}
+		if n, _ := strconv.Atoi(m[4]); n < 1 {
+			t.Errorf("%s: %d records per commit:\n%s", m[1], n, out)
+		}
+	}
+	if !strings.Contains(out, "POST /v1/records:batch (3×20)") {
+		t.Errorf("the batch run did not have the 3 clients asked for:\n%s", out)
 	}
 	if strings.Contains(out, "clients)") || strings.Contains(out, " at ") {
 		t.Errorf("runs not selected were measured:\n%s", out)

@@ -49,6 +49,10 @@ type Options struct {
 	Concurrency int           // clients for the throughput runs
 	Rates       []int         // fixed request rates for latency runs
 	BatchSize   int           // records per POST /v1/records:batch request
+	// BatchClients is how many clients send batches at once (default 4,
+	// at most Concurrency): with more, more records wait for each commit
+	// and group commit makes larger transactions.
+	BatchClients int
 	// SequentialIDs makes record ids increase (as in the figures before
 	// 2026-11-22) instead of scattering them like random UUIDs.
 	SequentialIDs bool
@@ -108,6 +112,10 @@ type Result struct {
 	// its CPU per record is what to cut.
 	WriterCPU  time.Duration
 	WriterBusy float64
+	// PerCommit is the requests (records, and the relay's grouped
+	// writes) per writer transaction: how well group commit shares
+	// each commit's sync.
+	PerCommit float64
 }
 
 func (r Result) String() string {
@@ -120,6 +128,9 @@ func (r Result) String() string {
 		s += fmt.Sprintf("  writer %v/record busy %.0f%%", r.WriterCPU.Round(100*time.Nanosecond), 100*r.WriterBusy)
 	case r.WriterBusy > 0:
 		s += fmt.Sprintf("  writer busy %.0f%%", 100*r.WriterBusy)
+	}
+	if r.PerCommit > 0 {
+		s += fmt.Sprintf(" %.0f/commit", r.PerCommit)
 	}
 	if r.P50 > 0 {
 		s += fmt.Sprintf("  p50 %-10v p99 %-10v", r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond))
@@ -346,7 +357,11 @@ func IngestRun(ctx context.Context, o Options, report func(Result)) error {
 		}
 		return out.Accepted, nil
 	}
-	clients := max(1, min(o.Concurrency, 4))
+	clients := o.BatchClients
+	if clients <= 0 {
+		clients = 4
+	}
+	clients = max(1, min(o.Concurrency, clients))
 	if o.runs("batch") {
 		report(throughputN(ctx, st, fmt.Sprintf("POST /v1/records:batch (%d×%d)", clients, o.BatchSize), clients, o.Duration, o.Every, report, postBatch))
 	}
@@ -554,6 +569,9 @@ func interval(name string, n int64, el time.Duration, use, use0 usage) Result {
 	}
 	if el > 0 {
 		r.WriterBusy = float64(use.writer.Busy-use0.writer.Busy) / float64(el)
+	}
+	if b := use.writer.Batches - use0.writer.Batches; b > 0 {
+		r.PerCommit = float64(use.writer.Requests-use0.writer.Requests) / float64(b)
 	}
 	return r
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -30,27 +31,23 @@ func (a *app) benchCmd() *cobra.Command {
 			}
 			defer os.RemoveAll(dir)
 			o.Dir = dir
-			if cpuProfile != "" {
-				f, err := os.Create(cpuProfile)
+			for _, rec := range []struct {
+				path  string
+				start func(io.Writer) error
+				stop  func()
+			}{{cpuProfile, pprof.StartCPUProfile, pprof.StopCPUProfile}, {traceFile, trace.Start, trace.Stop}} {
+				if rec.path == "" {
+					continue
+				}
+				f, err := os.Create(rec.path)
 				if err != nil {
 					return err
 				}
 				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
+				if err := rec.start(f); err != nil {
 					return err
 				}
-				defer pprof.StopCPUProfile()
-			}
-			if traceFile != "" {
-				f, err := os.Create(traceFile)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := trace.Start(f); err != nil {
-					return err
-				}
-				defer trace.Stop()
+				defer rec.stop()
 			}
 			gc := debug.SetGCPercent(-1)
 			debug.SetGCPercent(gc)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -37,10 +39,18 @@ func TestBenchIngest(t *testing.T) {
 		t.Errorf("runs not selected were measured:\n%s", out)
 	}
 
-	// --every adds a line per interval, each counting records stored.
-	code, out, errOut = runCLI(t, "", "bench", "ingest", "--runs", "batch", "--duration", "500ms", "--every", "200ms", "--batch", "20")
+	// --every adds a line per interval, each counting records stored;
+	// --cpuprofile and --trace write their files.
+	dir := t.TempDir()
+	prof, tr := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "run.trace")
+	code, out, errOut = runCLI(t, "", "bench", "ingest", "--runs", "batch", "--duration", "500ms", "--every", "200ms", "--batch", "20", "--cpuprofile", prof, "--trace", tr)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, f := range []string{prof, tr} {
+		if fi, err := os.Stat(f); err != nil || fi.Size() == 0 {
+			t.Errorf("%s was not written: %v", f, err)
+		}
 	}
 	interval := regexp.MustCompile(`(?m)^  \S+–\S+ from record (\d+)\s+(\d+) req\s+\d+ /s`)
 	lines := interval.FindAllStringSubmatch(out, -1)

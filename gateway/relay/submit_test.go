@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,23 +31,12 @@ func TestSubmittedWritesAreFollowedUntilTheyLand(t *testing.T) {
 	defer stop()
 
 	// Every write is handed over while no block is made.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		pending := 0
-		for _, id := range ids {
-			if d := e.delivery(t, id); d.Receipt == nil || d.Receipt.Status != adapters.StatusSubmitted || d.Receipt.TxID == "" {
-				pending++
-			}
-		}
-		if pending == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			c, _ := e.store.Counts(ctx)
-			t.Fatalf("%d of %d writes not submitted within a minute with 4 workers and no blocks (counts %v)", pending, n, c)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	e.awaitDeliveries(t, ids, func(d store.Delivery) bool {
+		return d.Receipt != nil && d.Receipt.Status == adapters.StatusSubmitted && d.Receipt.TxID != ""
+	}, func(matched int) (bool, string) {
+		c, _ := e.store.Counts(ctx)
+		return matched == n, fmt.Sprintf("%d of %d writes submitted with 4 workers and no blocks (counts %v)", matched, n, c)
+	})
 
 	chain.Rollback() // the node's pool drops every pending transaction
 	chain.Resume()
@@ -84,6 +74,30 @@ func (e *env) delivery(t *testing.T, id string) store.Delivery {
 	return r.Deliveries[0]
 }
 
+// awaitDeliveries polls the deliveries of ids (one each) for up to a
+// minute until done, given how many of them satisfy ok, says so; it
+// fails the test with done's last message if that does not happen.
+func (e *env) awaitDeliveries(t *testing.T, ids []string, ok func(store.Delivery) bool, done func(matched int) (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		matched := 0
+		for _, id := range ids {
+			if ok(e.delivery(t, id)) {
+				matched++
+			}
+		}
+		finished, msg := done(matched)
+		if finished {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a minute: %s", msg)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // When a submission's reply is lost the relay keeps the transaction the
 // adapter names (adapters.InFlightError) and follows it, instead of asking
 // the registry, finding nothing while the transaction is pending, and
@@ -102,22 +116,15 @@ func TestLostSubmitRepliesAreFollowedNotResent(t *testing.T) {
 
 	// While nothing is mined every delivery holds its transaction's
 	// receipt, and no second transaction is sent.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		followed := 0
-		for _, id := range ids {
-			if d := e.delivery(t, id); d.State == store.StateSubmitted && d.Receipt != nil && d.Receipt.TxID != "" && d.Attempts >= 1 {
-				followed++
-			}
+	e.awaitDeliveries(t, ids, func(d store.Delivery) bool {
+		return d.State == store.StateSubmitted && d.Receipt != nil && d.Receipt.TxID != "" && d.Attempts >= 1
+	}, func(matched int) (bool, string) {
+		msg := fmt.Sprintf("%d of %d deliveries follow their transaction; %d transactions sent, want %d", matched, n, conn.Sent(), n)
+		if conn.Sent() > n {
+			t.Fatal(msg)
 		}
-		if followed == n && conn.Sent() == n {
-			break
-		}
-		if time.Now().After(deadline) || conn.Sent() > n {
-			t.Fatalf("%d of %d deliveries follow their transaction; %d transactions sent, want %d", followed, n, conn.Sent(), n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return matched == n && conn.Sent() == n, msg
+	})
 	time.Sleep(300 * time.Millisecond) // room for many back-offs and confirmation polls with no block
 	if s := conn.Sent(); s != n {
 		t.Fatalf("%d transactions sent while the first were pending, want %d", s, n)

@@ -29,6 +29,8 @@ type account struct {
 
 	flightMu sync.Mutex
 	flights  map[common.Hash]*flight
+
+	settle settleState // the wait before its first write (settle.go)
 }
 
 // flight is one record version being written; concurrent writes of the

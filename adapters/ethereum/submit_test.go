@@ -173,3 +173,53 @@ func TestWriteFollowsTheTransactionWhoseReplyWasLost(t *testing.T) {
 		t.Fatalf("Read = %s, %v; want %s", got.Digest, err, rec.Digest)
 	}
 }
+
+// A gateway that stopped after sending a write, before recording its
+// receipt, submits the record again when it comes back. The new adapter
+// (a new process: its own account state) waits for the transaction still
+// pending from before, then finds the version written and returns its
+// receipt: one transaction in all, where it used to send a second one
+// that reverted.
+func TestSubmitAfterARestartWaitsForTheEarlierTransaction(t *testing.T) {
+	chain, ctx, a := newSubmitChain(t)
+	rec := newMaker(t).make()
+	policy := adapters.Policy{Disclosure: adapters.DisclosureDigest}
+
+	chain.pause()
+	first, err := a.Submit(ctx, rec, policy)
+	if err != nil || first.Status != adapters.StatusSubmitted {
+		t.Fatalf("Submit = %+v, %v; want it submitted", first, err)
+	}
+	a.Close() // the gateway stops; its receipt is never recorded
+
+	// The restarted gateway: with the only adapter of the account closed,
+	// a new one starts from no account state, as a new process does.
+	again, err := ethereum.New(ctx, chain.Client(), ethereum.WithKey(chain.key), ethereum.WithRegistry(a.Registry()), ethereum.WithPollInterval(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	type result struct {
+		rc  adapters.Receipt
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		rc, err := again.Submit(ctx, rec, policy)
+		res <- result{rc, err}
+	}()
+	select {
+	case r := <-res:
+		t.Fatalf("Submit after the restart returned %+v, %v while the first transaction was pending; want it to wait", r.rc, r.err)
+	case <-time.After(100 * time.Millisecond): // ten polls
+	}
+	chain.resume()
+	r := <-res
+	if r.err != nil || r.rc.TxID != first.TxID || r.rc.Status == adapters.StatusSubmitted {
+		t.Fatalf("Submit after the restart = %+v, %v; want the receipt of the first transaction %s", r.rc, r.err, first.TxID)
+	}
+	if n, err := chain.Client().NonceAt(ctx, chain.from(), nil); err != nil || n != 2 {
+		// The deployment and the one write.
+		t.Fatalf("the account sent %d transactions (%v), want 2: the registry's deployment and one write", n, err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,13 +18,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/ledgergate/ledgergate/adapters"
+	"github.com/ledgergate/ledgergate/adapters/ethereum"
 	"github.com/ledgergate/ledgergate/adapters/factom"
 	factomclient "github.com/ledgergate/ledgergate/adapters/factom/client"
 	"github.com/ledgergate/ledgergate/adapters/factom/node"
 	"github.com/ledgergate/ledgergate/adapters/factom/protocol"
 	"github.com/ledgergate/ledgergate/conformance"
 	"github.com/ledgergate/ledgergate/gateway/auth"
+	"github.com/ledgergate/ledgergate/internal/devchain"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -124,6 +129,25 @@ func TestSIGKILLDuringRelayLosesAndDuplicatesNothing(t *testing.T) {
 	defer func() { stopNode(); <-nodeDone; n.Close() }()
 	factomURL := "http://" + ln.Addr().String()
 
+	// So does an Ethereum chain, served over JSON-RPC, with the registry
+	// deployed by the key the gateway signs with.
+	chain, err := devchain.Start(devchain.Options{BlockTime: 200 * time.Millisecond, RPCAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer chain.Close()
+	dctx, cancelDeploy := context.WithTimeout(context.Background(), time.Minute)
+	deployed, err := ethereum.Deploy(dctx, chain.Client(), ethereum.WithKey(chain.Key))
+	cancelDeploy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry := deployed.Registry()
+	deployed.Close()
+	if err := os.WriteFile(filepath.Join(dir, "eth.key"), []byte(hex.EncodeToString(crypto.FromECDSA(chain.Key))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	key, hash := auth.NewKey()
 	keyFile := filepath.Join(dir, "ec.key")
 	if err := os.WriteFile(keyFile, []byte(ecKey.Secret()), 0o600); err != nil {
@@ -137,16 +161,18 @@ store: {driver: sqlite, dsn: gateway.db}
 ledgers:
   - {name: anchor-a, kind: factom, url: %q, keyFile: ec.key, namespace: crash-a}
   - {name: anchor-b, kind: factom, url: %q, keyFile: ec.key, namespace: crash-b}
+  - {name: chain, kind: ethereum, rpc: %q, registry: %q, keyFile: eth.key, confirmations: 1}
 routes:
-  - name: both
+  - name: all
     ledgers:
       - {ledger: anchor-a, disclosure: digest}
       - {ledger: anchor-b, disclosure: full}
+      - {ledger: chain, disclosure: digest}
 accounts:
   - {id: ops, role: admin, apiKeyHashes: [%q]}
 relay: {workers: 16, lease: 5s}
 log: {level: warn}
-`, addr, factomURL, factomURL, hash)), 0o600); err != nil {
+`, addr, factomURL, factomURL, chain.RPC, registry.Hex(), hash)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + addr
@@ -202,11 +228,31 @@ log: {level: warn}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The chain stops making blocks first, so that transactions the
+	// gateway sends from now on are still pending when it dies, and when
+	// it comes back.
+	chain.Pause()
+	for wait := time.Now().Add(3 * time.Second); time.Now().Before(wait); time.Sleep(20 * time.Millisecond) {
+		p, err1 := chain.Client().PendingNonceAt(context.Background(), chain.From())
+		m, err2 := chain.Client().NonceAt(context.Background(), chain.From(), nil)
+		if err1 == nil && err2 == nil && p-m >= 20 {
+			break
+		}
+	}
 	if err := g.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = g.cmd.Wait()
 	wg.Wait()
+	pending, err := chain.Client().PendingNonceAt(context.Background(), chain.From())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mined, err := chain.Client().NonceAt(context.Background(), chain.From(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("killed with %d Ethereum transactions pending", pending-mined)
 	killedAt, unacked := 0, 0
 	for i := range acked {
 		if acked[i].Load() {
@@ -234,13 +280,18 @@ log: {level: warn}
 			t.Fatalf("resubmitting record %d after restart failed", i)
 		}
 	}
+	// The restarted relay submits again the deliveries whose receipts the
+	// kill lost, once their leases (5 s) have expired; blocks come again
+	// only after it has had time to send.
+	time.Sleep(8 * time.Second)
+	chain.Resume()
 	deadline = time.Now().Add(3 * time.Minute)
 	for {
 		c, err := deliveryCounts(base, key)
-		if err == nil && c["confirmed"] == 2*total {
+		if err == nil && c["confirmed"] == 3*total {
 			break
 		}
-		if err == nil && (c["failed"] > 0 || c["confirmed"] > 2*total) {
+		if err == nil && (c["failed"] > 0 || c["confirmed"] > 3*total) {
 			t.Fatalf("deliveries after restart: %v", c)
 		}
 		if time.Now().After(deadline) {
@@ -287,5 +338,32 @@ log: {level: warn}
 		if len(seen) != total {
 			t.Errorf("namespace %s holds %d records, want %d", ns, len(seen), total)
 		}
+	}
+
+	// The registry holds every record, and the gateway's account sent one
+	// transaction per record: none was sent a second time (to revert) for
+	// a write the kill left pending.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	reader, err := ethereum.New(ctx, chain.Client(), ethereum.WithRegistry(registry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	for i, id := range ids {
+		canon, err := schema.Canonicalize(bodies[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reader.Receipt(ctx, id, schema.DigestOf(canon)); err != nil {
+			t.Errorf("record %d (%s) on the chain: %v", i, id, err)
+		}
+	}
+	sent, err := chain.Client().NonceAt(ctx, chain.From(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := uint64(1 + total); sent != want {
+		t.Errorf("the gateway's Ethereum account sent %d transactions after deploying the registry, want %d (one per record)", sent-1, total)
 	}
 }

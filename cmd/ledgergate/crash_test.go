@@ -101,8 +101,10 @@ func deliveryCounts(base, key string) (map[string]int, error) {
 
 // TestSIGKILLDuringRelayLosesAndDuplicatesNothing kills the gateway process
 // with SIGKILL while partners are still submitting and the relay is
-// writing to two ledgers, restarts it, and checks that every acknowledged
-// record is stored and every record is on every ledger exactly once.
+// writing to three ledgers (two Factom namespaces and an Ethereum chain),
+// restarts it, and checks that every acknowledged record is stored and
+// every record is on every ledger exactly once, with one Ethereum
+// transaction per record.
 func TestSIGKILLDuringRelayLosesAndDuplicatesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a gateway process")

@@ -49,6 +49,7 @@ func Run(t *testing.T, h Harness) {
 		"ListFilters":          listFilters,
 		"ListPagination":       listPagination,
 		"ListCodes":            listCodes,
+		"ListCodesGrouped":     listCodesGrouped,
 		"OutboxLeases":         outboxLeases,
 		"OutboxVersionOrder":   outboxVersionOrder,
 		"OutboxConcurrency":    outboxConcurrency,

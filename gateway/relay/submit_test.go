@@ -2,7 +2,9 @@ package relay_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -181,4 +183,99 @@ func relayPaused(t *testing.T, chain *devchain.Chain, ledger adapters.Adapter, n
 	stop := run(t, relay.New(e.store, schema.Default(), map[string]adapters.Adapter{"eth": ledger},
 		append(fast(), relay.WithConfirmPoll(20*time.Millisecond))...))
 	return e, ids, stop
+}
+
+// diesAfterSend is a store as a relay that dies right after a send sees
+// it: the first outcome it would store after a ledger write (a receipt)
+// is lost, and from then on nothing the relay does reaches the store.
+type diesAfterSend struct {
+	relay.Store
+	dead atomic.Bool
+}
+
+var errDied = errors.New("the gateway process died")
+
+func (s *diesAfterSend) Claim(ctx context.Context, owner string, n int, lease time.Duration) ([]store.Delivery, error) {
+	if s.dead.Load() {
+		return nil, nil
+	}
+	return s.Store.Claim(ctx, owner, n, lease)
+}
+
+func (s *diesAfterSend) Progress(ctx context.Context, owner string, d store.Delivery, audit ...store.AuditEntry) error {
+	if s.dead.Load() {
+		return errDied
+	}
+	return s.Store.Progress(ctx, owner, d, audit...)
+}
+
+func (s *diesAfterSend) Update(ctx context.Context, owner string, d store.Delivery, audit ...store.AuditEntry) error {
+	if d.Receipt != nil || s.dead.Load() {
+		s.dead.Store(true)
+		return errDied
+	}
+	return s.Store.Update(ctx, owner, d, audit...)
+}
+
+// A gateway that dies between sending writes and storing their receipts
+// leaves those deliveries submitted with no receipt. The restarted
+// gateway's relay takes them once their leases expire and submits them
+// again while the first transactions are still pending: the Ethereum
+// adapter's first write waits for them (settle.go), finds the versions
+// written and stores their receipts. One transaction per record in all.
+func TestWritesSentBeforeACrashAreNotSentAgain(t *testing.T) {
+	const n = 10
+	chain, ctx, first := deployedChain(t, nil)
+	e := newEnvRouting(t, routing.Target{Ledger: "eth", Disclosure: adapters.DisclosureDigest})
+	e.submit(t, n)
+	nonces := func() (mined, pending uint64) {
+		t.Helper()
+		m, err := chain.Client().NonceAt(ctx, chain.From(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := chain.Client().PendingNonceAt(ctx, chain.From())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, p
+	}
+	deployed, _ := nonces()
+
+	chain.Pause()
+	dying := &diesAfterSend{Store: e.store}
+	stop := run(t, relay.New(dying, schema.Default(), map[string]adapters.Adapter{"eth": first},
+		append(fast(), relay.WithLease(time.Second))...))
+	for deadline := time.Now().Add(time.Minute); !dying.dead.Load(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the relay stored no receipt within a minute")
+		}
+	}
+	stop()
+	first.Close()
+	_, pending := nonces()
+	sent := pending - deployed
+	if sent == 0 {
+		t.Fatal("the relay died before sending anything")
+	}
+	t.Logf("died with %d of %d writes sent and pending", sent, n)
+
+	// The restarted gateway: a new adapter (no account state) and relay.
+	// Blocks come again only after its relay could take the deliveries.
+	again, err := eth.New(ctx, chain.Client(), eth.WithKey(chain.Key), eth.WithRegistry(first.Registry()), eth.WithPollInterval(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	stop = run(t, relay.New(e.store, schema.Default(), map[string]adapters.Adapter{"eth": again},
+		append(fast(), relay.WithConfirmPoll(20*time.Millisecond))...))
+	defer stop()
+	time.Sleep(1500 * time.Millisecond) // the leases (1 s) expire; the relay submits again
+	chain.Resume()
+	if c := e.waitAll(t); c[store.StateConfirmed] != n {
+		t.Fatalf("counts = %v, want %d confirmed", c, n)
+	}
+	if mined, _ := nonces(); mined-deployed != n {
+		t.Fatalf("the account sent %d write transactions for %d records (%d before the crash); want one per record", mined-deployed, n, sent)
+	}
 }

@@ -84,9 +84,10 @@ func TestTrackRevertedSubmission(t *testing.T) {
 	}
 }
 
-// The same version submitted twice (by two gateways, or again after a
-// crash) is two transactions; the registry keeps the first and Track of
-// either reports that one.
+// The same version submitted twice while the first is pending (by two
+// gateways sharing a key, or twice by one) is two transactions; the
+// registry keeps the first and Track of either reports that one. (After a
+// restart the first write waits instead: the test below.)
 func TestTrackFindsTheWriteThatLanded(t *testing.T) {
 	chain, ctx, a := newSubmitChain(t)
 	rec := newMaker(t).make()

@@ -18,6 +18,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/ingest"
 	"github.com/ledgergate/ledgergate/gateway/routing"
+	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
@@ -39,7 +40,11 @@ type fixture struct {
 	st   interface{ Close() error }
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, nil) }
+
+// newFixtureWith is newFixture with the server's configuration changed by
+// edit, which also gets the store and the router.
+func newFixtureWith(t *testing.T, edit func(c *api.Config, st store.Store, router *routing.Router)) *fixture {
 	t.Helper()
 	st := testenv.SQLiteStore(t)
 	reg := schema.Default()
@@ -50,10 +55,14 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	authn := testAccounts(t)
-	s := api.New(api.Config{
+	cfg := api.Config{
 		Registry: reg, Store: st, Ingest: ingest.New(reg, st, router), Auth: authn, OpenAPI: ledgergate.OpenAPI,
 		Ledgers: []api.Ledger{{Name: "chain-a", Kind: "memory", Adapter: memory.New(memory.NewLedger())}, {Name: "chain-b", Kind: "memory", Adapter: memory.New(memory.NewLedger())}},
-	})
+	}
+	if edit != nil {
+		edit(&cfg, st, router)
+	}
+	s := api.New(cfg)
 	f := &fixture{srv: httptest.NewServer(s), api: s, spec: loadSpec(t), st: st}
 	t.Cleanup(f.srv.Close)
 	return f

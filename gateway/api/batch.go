@@ -62,6 +62,18 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, p auth.Princi
 	if !ok {
 		return
 	}
+	n := 0
+	for _, it := range items {
+		if it != nil {
+			n++
+		}
+	}
+	release, ok := s.admit(w, r, n)
+	if !ok {
+		return
+	}
+	release = sync.OnceFunc(release)
+	defer release()
 	fail := func(i int, pr *problem) {
 		pr.Instance = fmt.Sprintf("%s#/%d", r.URL.Path, i)
 		results[i].Code, results[i].Problem = pr.Status, &pr.Problem
@@ -110,6 +122,7 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, p auth.Princi
 			}
 		}
 	})
+	release() // the records are stored (or refused); the answer is small
 	out := BatchView{Results: results}
 	for _, res := range results {
 		switch {

@@ -86,6 +86,11 @@ func (s *Server) postRecord(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if !ok {
 		return
 	}
+	release, ok := s.admit(w, r, 1)
+	if !ok {
+		return
+	}
+	defer release()
 	rec, err := s.cfg.Registry.Validate(data)
 	if err != nil {
 		pr := submitProblem(err)

@@ -52,14 +52,21 @@ type Config struct {
 	// Streaming: live events (GET /v1/stream), watched sources and dead
 	// letters (stream.go).
 	Streaming Streaming
+	// MaxRecordsInFlight bounds the records being validated and stored at
+	// once (0: DefaultMaxRecordsInFlight); AdmissionWait is how long a
+	// submission waits for room before it is answered 503 overloaded
+	// (0: DefaultAdmissionWait). See admission.go.
+	MaxRecordsInFlight int
+	AdmissionWait      time.Duration
 }
 
 // Server serves the API.
 type Server struct {
-	cfg     Config
-	mux     *http.ServeMux
-	metrics *metrics
-	routes  []string // "METHOD /pattern", for the spec test
+	cfg       Config
+	mux       *http.ServeMux
+	metrics   *metrics
+	admission *admission
+	routes    []string // "METHOD /pattern", for the spec test
 }
 
 // New builds the server.
@@ -73,7 +80,9 @@ func New(cfg Config) *Server {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Metrics)}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Metrics), admission: newAdmission(cfg.MaxRecordsInFlight, cfg.AdmissionWait)}
+	cfg.Metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ledgergate_records_in_flight", Help: "Records being validated and stored (admission control; the limit is maxRecordsInFlight)."},
+		func() float64 { return float64(s.admission.held.Load()) }))
 	cfg.Metrics.MustRegister(deliveriesCollector{store: cfg.Store, desc: prometheus.NewDesc("ledgergate_deliveries", "Deliveries (outbox rows) by state.", []string{"state"}, nil)})
 	s.handle("POST /v1/records", s.authed(s.postRecord))
 	s.handle("POST /v1/records:batch", s.authed(s.postBatch))

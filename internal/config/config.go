@@ -41,6 +41,11 @@ type Config struct {
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout"`
 	// RequestTimeout bounds each API request (default 30s).
 	RequestTimeout time.Duration `yaml:"requestTimeout"`
+	// MaxRecordsInFlight bounds the records being validated and stored at
+	// once (0: 4096); a submission that finds no room within AdmissionWait
+	// (0: 5s) is answered 503 overloaded with Retry-After.
+	MaxRecordsInFlight int           `yaml:"maxRecordsInFlight"`
+	AdmissionWait      time.Duration `yaml:"admissionWait"`
 	// Reconcile schedules reconciliation runs (reconcile.go).
 	Reconcile Reconcile `yaml:"reconcile"`
 }
@@ -279,6 +284,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Store.DSN == "" {
 		errs = append(errs, fmt.Errorf("store.dsn: required"))
+	}
+	if c.MaxRecordsInFlight < 0 {
+		errs = append(errs, fmt.Errorf("maxRecordsInFlight %d: want a number of records, or 0 for the default", c.MaxRecordsInFlight))
+	}
+	if c.AdmissionWait < 0 {
+		errs = append(errs, fmt.Errorf("admissionWait %v: want a duration, or 0 for the default", c.AdmissionWait))
 	}
 	if c.Store.CheckpointPages < 0 {
 		errs = append(errs, fmt.Errorf("store.checkpointPages %d: want a number of pages, or 0 for the default", c.Store.CheckpointPages))

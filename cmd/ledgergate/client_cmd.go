@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,24 +44,58 @@ func (a *app) client() (*client, error) {
 
 // do sends a request and returns the status and body; a problem+json
 // answer becomes an error that prints its violations.
+//
+// A 503 answer with Retry-After (the gateway was overloaded and accepted
+// nothing) is sent again after that delay, up to overloadRetries times:
+// submissions are idempotent (the same record again is answered 200), so
+// sending again is always safe.
 func (c *client) do(method, path string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, usageErr("%v", err)
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+		if err != nil {
+			return 0, nil, usageErr("%v", err)
+		}
+		req.Header.Set("Authorization", "Bearer "+c.key)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := c.http.Do(req)
+		if err != nil {
+			return 0, nil, &exitError{code: exitUsage, err: fmt.Errorf("gateway at %s: %w", c.base, err)}
+		}
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return 0, nil, err
+		}
+		if wait, ok := retryAfter(res); ok && attempt < overloadRetries {
+			time.Sleep(wait)
+			continue
+		}
+		return answer(res, b)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.key)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+}
+
+// overloadRetries bounds how often do sends a request again after a 503
+// with Retry-After.
+const overloadRetries = 5
+
+// retryAfter returns the delay a 503 answer asks for (Retry-After in
+// seconds, at most a minute).
+func retryAfter(res *http.Response) (time.Duration, bool) {
+	if res.StatusCode != http.StatusServiceUnavailable {
+		return 0, false
 	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, &exitError{code: exitUsage, err: fmt.Errorf("gateway at %s: %w", c.base, err)}
+	n, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	if err != nil || n < 0 || n > 60 {
+		return 0, false
 	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return 0, nil, err
-	}
+	return time.Duration(n) * time.Second, true
+}
+
+// answer returns the status and body of a final answer; a problem+json
+// body becomes an error that prints its violations.
+func answer(res *http.Response, b []byte) (int, []byte, error) {
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
 		var p api.Problem
 		if json.Unmarshal(b, &p) == nil {

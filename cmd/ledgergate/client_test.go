@@ -5,9 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ledgergate/ledgergate/adapters"
@@ -118,5 +123,42 @@ func TestClientCommands(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "", "--url", "http://127.0.0.1:1", "--api-key", "k", "list"); code != 2 || !strings.Contains(errOut, "gateway at") {
 		t.Fatalf("unreachable gateway: %d %s", code, errOut)
+	}
+}
+
+// A gateway that answers 503 overloaded with Retry-After has accepted
+// nothing; the client waits and sends the same request again. Here a
+// proxy answers the first submission that way, as an overloaded gateway
+// does, and passes everything else to the real one.
+func TestClientSendsAgainAfterOverloaded(t *testing.T) {
+	url, partnerKey, officerKey := startGatewayInProcess(t)
+	target, _ := neturl.Parse(url)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var submits atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && submits.Add(1) == 1 {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, `{"type":"https://ledgergate.org/problems/overloaded","title":"Gateway overloaded","status":503}`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+
+	good, _ := schema.ExampleOf(schema.TypeSensorReading, "minimal")
+	path := writeFile(t, t.TempDir(), "reading.json", string(good))
+	code, out, errOut := runCLI(t, "", "--url", front.URL, "--api-key", partnerKey, "submit", "--json", path)
+	if code != 0 {
+		t.Fatalf("submit through an overloaded gateway: exit %d\n%s%s", code, out, errOut)
+	}
+	if n := submits.Load(); n != 2 {
+		t.Fatalf("the client sent %d submissions, want 2 (the refused one and once more)", n)
+	}
+	var rec struct{ ID string }
+	_ = json.Unmarshal(good, &rec)
+	if code, out, errOut := runCLI(t, "", "--url", url, "--api-key", officerKey, "get", "--json", rec.ID); code != 0 {
+		t.Fatalf("the record is not on the gateway after the retry: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ledgergate/ledgergate"
@@ -15,6 +16,7 @@ import (
 
 // spec is docs/openapi.yaml, with its component schemas compiled.
 type spec struct {
+	mu       sync.Mutex // check may be called from several goroutines; the compiler is not safe for that
 	doc      map[string]any
 	compiler *jsonschema.Compiler
 	cache    map[string]*jsonschema.Schema
@@ -73,6 +75,8 @@ func (s *spec) match(path string) (string, bool) {
 // be documented, and a JSON body must match its schema.
 func (s *spec) check(t *testing.T, method, rawPath string, r resp) {
 	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	u, _ := url.Parse(rawPath)
 	tmpl, ok := s.match(u.Path)
 	if !ok {

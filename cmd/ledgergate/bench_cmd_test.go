@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -8,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"github.com/ledgergate/ledgergate/internal/testenv"
 )
 
 // TestBenchIngest runs a short benchmark on SQLite and checks that each
@@ -94,5 +99,47 @@ func TestBenchIngest(t *testing.T) {
 	code, _, errOut = runCLI(t, "", "bench", "ingest", "--runs", "raw", "--checkpoint-pages", "-5", "--duration", "100ms")
 	if code == 0 || !strings.Contains(errOut, "checkpoint pages -5") {
 		t.Fatalf("negative checkpoint window: exit %d, %s", code, errOut)
+	}
+}
+
+// TestBenchIngestPostgres runs the benchmark on PostgreSQL: each
+// measurement stores records, with the store writer's figures, and the
+// run's schema is gone afterwards.
+func TestBenchIngestPostgres(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	dsn := os.Getenv("LEDGERGATE_TEST_POSTGRES")
+	if dsn == "" {
+		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err == nil {
+		defer db.Close()
+		err = db.Ping()
+	}
+	testenv.Need(t, "PostgreSQL at "+dsn, err)
+	schemas := func() int {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'ledgergate\_bench\_%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := schemas()
+	code, out, errOut := runCLI(t, "", "bench", "ingest", "--store", "postgres", "--dsn", dsn, "--runs", "raw,batch", "--duration", "300ms", "--batch", "20", "--writer-cpu")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+\d+ /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+% \d+/commit$`)
+	found := line.FindAllStringSubmatch(out, -1)
+	if len(found) != 2 {
+		t.Fatalf("want a raw and a batch result with the writer's figures, got:\n%s", out)
+	}
+	for _, m := range found {
+		if n, _ := strconv.Atoi(m[2]); n == 0 {
+			t.Errorf("%s stored no records:\n%s", m[1], out)
+		}
+	}
+	if after := schemas(); after != before {
+		t.Errorf("%d bench schemas before the run, %d after: the run's schemas were not dropped", before, after)
 	}
 }

@@ -384,8 +384,10 @@ func openPostgres(ctx context.Context, dsn, name string) (store.Store, error) {
 	}}, nil
 }
 
+// dropOnClose is a PostgreSQL store whose schema is dropped when it is
+// closed; it keeps the store's writer accounting (writerUser).
 type dropOnClose struct {
-	store.Store
+	*sqlstore.Store
 	drop func()
 }
 

@@ -24,19 +24,7 @@ func TestBenchIngest(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+% (\d+)/commit$`)
-	found := line.FindAllStringSubmatch(out, -1)
-	if len(found) != 2 {
-		t.Fatalf("want a raw and a batch result without errors, got:\n%s", out)
-	}
-	for _, m := range found {
-		if n, _ := strconv.Atoi(m[2]); n == 0 {
-			t.Errorf("%s stored no records:\n%s", m[1], out)
-		}
-		if n, _ := strconv.Atoi(m[4]); n < 1 {
-			t.Errorf("%s: %d records per commit:\n%s", m[1], n, out)
-		}
-	}
+	checkRawAndBatch(t, out)
 	if !strings.Contains(out, "POST /v1/records:batch (3×20)") {
 		t.Errorf("the batch run did not have the 3 clients asked for:\n%s", out)
 	}
@@ -102,15 +90,33 @@ func TestBenchIngest(t *testing.T) {
 	}
 }
 
+// checkRawAndBatch checks that a run of --runs raw,batch --writer-cpu
+// printed a raw and a batch result without errors, each with records
+// stored and the store writer's figures (CPU, busy share, records per
+// commit).
+func checkRawAndBatch(t *testing.T, out string) {
+	t.Helper()
+	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+(\d+) /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+% (\d+)/commit$`)
+	found := line.FindAllStringSubmatch(out, -1)
+	if len(found) != 2 {
+		t.Fatalf("want a raw and a batch result with the writer's figures and no errors, got:\n%s", out)
+	}
+	for _, m := range found {
+		if n, _ := strconv.Atoi(m[2]); n == 0 {
+			t.Errorf("%s stored no records:\n%s", m[1], out)
+		}
+		if n, _ := strconv.Atoi(m[4]); n < 1 {
+			t.Errorf("%s: %d records per commit:\n%s", m[1], n, out)
+		}
+	}
+}
+
 // TestBenchIngestPostgres runs the benchmark on PostgreSQL: each
 // measurement stores records, with the store writer's figures, and the
 // run's schema is gone afterwards.
 func TestBenchIngestPostgres(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	dsn := os.Getenv("LEDGERGATE_TEST_POSTGRES")
-	if dsn == "" {
-		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
+	dsn := testenv.PostgresDSN()
 	db, err := sql.Open("pgx", dsn)
 	if err == nil {
 		defer db.Close()
@@ -129,16 +135,7 @@ func TestBenchIngestPostgres(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	line := regexp.MustCompile(`(?m)^(store\.Accept|POST /v1/records:batch)[^\n]*?(\d+) req\s+\d+ /s\s+cpu \S+/record\s+faults [0-9.]+/record\s+writer \S+/record busy \d+% \d+/commit$`)
-	found := line.FindAllStringSubmatch(out, -1)
-	if len(found) != 2 {
-		t.Fatalf("want a raw and a batch result with the writer's figures, got:\n%s", out)
-	}
-	for _, m := range found {
-		if n, _ := strconv.Atoi(m[2]); n == 0 {
-			t.Errorf("%s stored no records:\n%s", m[1], out)
-		}
-	}
+	checkRawAndBatch(t, out)
 	if after := schemas(); after != before {
 		t.Errorf("%d bench schemas before the run, %d after: the run's schemas were not dropped", before, after)
 	}

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,4 +20,13 @@ func SQLiteStore(t testing.TB) *sqlstore.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// PostgresDSN is the PostgreSQL database tests use: the local test
+// database, or LEDGERGATE_TEST_POSTGRES.
+func PostgresDSN() string {
+	if d := os.Getenv("LEDGERGATE_TEST_POSTGRES"); d != "" {
+		return d
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }

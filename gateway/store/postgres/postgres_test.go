@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,13 +16,8 @@ import (
 	"github.com/ledgergate/ledgergate/internal/testenv"
 )
 
-// dsn is the test database; LEDGERGATE_TEST_POSTGRES overrides it.
-func dsn() string {
-	if d := os.Getenv("LEDGERGATE_TEST_POSTGRES"); d != "" {
-		return d
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
+// dsn is the test database (testenv.PostgresDSN).
+func dsn() string { return testenv.PostgresDSN() }
 
 // isolated creates a fresh schema for one test and returns a DSN that uses
 // it, dropping it afterwards.

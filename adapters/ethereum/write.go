@@ -149,9 +149,9 @@ func (a *Adapter) packWrite(pl adapters.Payload) (*schema.Record, []byte, common
 // place checks the registry (once the account's transactions pending
 // from before this process have settled: settle.go) and, unless it holds
 // the version already (its receipt, held) or must refuse it, sends the
-// write's transaction. With send false it reports instead that the write was not applied after
-// maxAttempts. errAlreadyWritten: the version landed between the check
-// and the gas estimate; check again.
+// write's transaction. With send false it reports instead that the
+// write was not applied after maxAttempts. errAlreadyWritten: the version
+// landed between the check and the gas estimate; check again.
 func (a *Adapter) place(ctx context.Context, rec *schema.Record, data []byte, idHash, digest, supersedes common.Hash, send bool) (held *adapters.Receipt, tx *types.Transaction, nonce uint64, err error) {
 	if err := a.settle(ctx); err != nil {
 		return nil, nil, 0, err

@@ -63,6 +63,8 @@ ledgers:
   - {name: a, kind: ethereum}
   - {name: a, kind: bitcoin}
 log: {level: chatty}
+maxRecordsInFlight: -1
+admissionWait: -1s
 `)
 	c, err := config.Load(p)
 	if err != nil {
@@ -72,7 +74,7 @@ log: {level: chatty}
 	if !errors.Is(err, config.ErrInvalid) {
 		t.Fatalf("Validate = %v", err)
 	}
-	for _, want := range []string{`store.driver "mysql"`, "store.dsn: required", "store.checkpointPages -1", "cert and key go together", "rpc is required", "set registry", "duplicate name", `kind "bitcoin"`, `log.level "chatty"`} {
+	for _, want := range []string{`store.driver "mysql"`, "store.dsn: required", "store.checkpointPages -1", "cert and key go together", "rpc is required", "set registry", "duplicate name", `kind "bitcoin"`, `log.level "chatty"`, "maxRecordsInFlight -1", "admissionWait -1s"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in:\n%v", want, err)
 		}

@@ -7,8 +7,8 @@
 // the ledger has made its block.
 //
 // Exactly one effect per ledger across crashes rests on two facts: a
-// delivery is leased to one worker at a time (an expired lease passes to
-// another), and adapters write idempotently per (record id, digest), so a
+// delivery is leased to one worker at a time (renewed while the relay
+// holds it; an expired lease passes to another), and adapters write idempotently per (record id, digest), so a
 // write repeated after a crash finds the first one and makes no second.
 package relay
 
@@ -48,7 +48,6 @@ type Relay struct {
 	owner   string
 
 	workers      int
-	batch        int
 	lease        time.Duration
 	poll         time.Duration
 	confirmPoll  time.Duration
@@ -75,7 +74,10 @@ type Option func(*Relay)
 // batched ingest, 64 about 570, and alone 2,000 and 3,500).
 func WithWorkers(n int) Option { return func(r *Relay) { r.workers = n } }
 
-// WithLease sets how long a claimed delivery stays reserved (default 1 min).
+// WithLease sets how long a claimed delivery stays reserved without a
+// renewal (default 1 min). The relay renews the lease every third of it
+// while it holds the delivery, so the lease bounds how long the deliveries
+// of a relay that died wait before another takes them over.
 func WithLease(d time.Duration) Option { return func(r *Relay) { r.lease = d } }
 
 // WithPoll sets how often an idle relay looks for work (default 200 ms).
@@ -112,28 +114,45 @@ func New(s Store, reg *schema.Registry, ledgers map[string]adapters.Adapter, opt
 	r := &Relay{
 		store: s, reg: reg, ledgers: ledgers,
 		owner:   store.InstanceID("relay"),
-		workers: 64, batch: 32, lease: time.Minute, poll: 200 * time.Millisecond, confirmPoll: 2 * time.Second,
+		workers: 64, lease: time.Minute, poll: 200 * time.Millisecond, confirmPoll: 2 * time.Second,
 		writeTimeout: 2 * time.Minute, backoffBase: 500 * time.Millisecond, backoffMax: 5 * time.Minute,
 		maxAttempts: 50, log: slog.Default(), onChange: func(Change) {}, now: time.Now,
 	}
 	for _, o := range opts {
 		o(r)
 	}
-	if r.batch < r.workers {
-		r.batch = r.workers
+	if r.workers < 1 {
+		r.workers = 1
+	}
+	if r.lease <= 0 {
+		r.lease = time.Minute
 	}
 	return r
 }
 
 // Run delivers until ctx is cancelled; it then waits for the deliveries
 // in flight and returns nil.
+//
+// The relay holds at most twice as many deliveries as it has workers:
+// one per worker and as many queued, claimed while the workers are busy so
+// that none waits for a claim. A held delivery's lease is renewed from its
+// claim until its outcome is stored, so a lease does not run out while a
+// delivery waits in the queue or a ledger write outlasts it. Each claim
+// leases under its own owner name (the relay's name and the claim's
+// number): a worker whose lease was taken over, even by this relay, can
+// store nothing more on that delivery.
 func (r *Relay) Run(ctx context.Context) error {
-	work := make(chan store.Delivery)
+	work := make(chan claimed, r.workers)
+	room := make(chan struct{}, 2*r.workers) // one token per delivery the relay may take on
+	for range cap(room) {
+		room <- struct{}{}
+	}
 	var wg sync.WaitGroup
 	for range r.workers {
 		wg.Go(func() {
-			for d := range work {
-				r.process(context.WithoutCancel(ctx), d)
+			for c := range work {
+				r.process(c)
+				room <- struct{}{}
 			}
 		})
 	}
@@ -141,29 +160,60 @@ func (r *Relay) Run(ctx context.Context) error {
 		close(work)
 		wg.Wait()
 	}()
-	for ctx.Err() == nil {
-		ds, err := r.store.Claim(ctx, r.owner, r.batch, r.lease)
-		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
+	for claims := 1; ; claims++ {
+		n := takeRoom(ctx, room)
+		if n == 0 {
+			return nil // cancelled
+		}
+		owner := fmt.Sprintf("%s/%d", r.owner, claims)
+		ds, err := r.store.Claim(ctx, owner, n, r.lease)
+		if err != nil && ctx.Err() == nil {
 			r.log.Error("relay: claim", "err", err)
-			ctxtime.Sleep(ctx, r.poll)
-			continue
+		}
+		for range n - len(ds) {
+			room <- struct{}{}
 		}
 		for _, d := range ds {
-			select {
-			case work <- d:
-			case <-ctx.Done():
-				// Unsent claims come back when their lease expires.
-				return nil
-			}
+			// Deliveries in flight are finished even once ctx is cancelled.
+			actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			c := claimed{ctx: actx, cancel: cancel, owner: owner, d: d}
+			c.stopRenewing = r.keepLease(actx, owner, d, cancel)
+			work <- c // there is room for each
 		}
 		if len(ds) == 0 {
 			ctxtime.Sleep(ctx, r.poll)
 		}
 	}
-	return nil
+}
+
+// claimed is a delivery held by the relay: the owner name its lease is
+// held under, and the context of its attempt, cancelled if the lease is
+// lost.
+type claimed struct {
+	ctx          context.Context
+	cancel       context.CancelFunc
+	stopRenewing func()
+	owner        string
+	d            store.Delivery
+}
+
+// takeRoom waits for room for one delivery and takes all there is now; it
+// returns how many deliveries it took room for (0 once ctx is cancelled).
+func takeRoom(ctx context.Context, room chan struct{}) int {
+	select {
+	case <-room:
+	case <-ctx.Done():
+		return 0
+	}
+	n := 1
+	for {
+		select {
+		case <-room:
+			n++
+		default:
+			return n
+		}
+	}
 }
 
 // backoff returns the delay before attempt n+1: base·2^(n-1), capped,
@@ -180,9 +230,14 @@ func (r *Relay) backoff(attempts int) time.Duration {
 	return half + time.Duration(rand.Int64N(int64(half)+1))
 }
 
-// process makes one attempt at one delivery and stores the outcome.
-func (r *Relay) process(ctx context.Context, d store.Delivery) {
-	next, prev, err := r.attempt(ctx, d)
+// process makes one attempt at one held delivery and stores the outcome;
+// if the lease was lost meanwhile, the attempt is cancelled and its
+// outcome is not stored.
+func (r *Relay) process(c claimed) {
+	defer c.cancel()
+	d := c.d
+	next, prev, err := r.attempt(c.ctx, c.owner, d)
+	c.stopRenewing()
 	if err != nil {
 		r.log.Error("relay: attempt", "record", d.RecordID, "ledger", d.Ledger, "err", err)
 		return
@@ -192,8 +247,8 @@ func (r *Relay) process(ctx context.Context, d store.Delivery) {
 		audit = append(audit, store.AuditEntry{Actor: r.owner, Action: "delivery." + next.State, RecordID: d.RecordID,
 			Detail: strings.TrimSpace(fmt.Sprintf("%s %s %s", d.Ledger, d.Digest, next.Error))})
 	}
-	if err := r.store.Update(ctx, r.owner, next, audit...); err != nil {
-		if errors.Is(err, store.ErrLeaseLost) {
+	if err := r.store.Update(c.ctx, c.owner, next, audit...); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) || c.ctx.Err() != nil {
 			r.log.Warn("relay: lease lost; another worker has the delivery", "record", d.RecordID, "ledger", d.Ledger)
 		} else {
 			r.log.Error("relay: store outcome", "record", d.RecordID, "ledger", d.Ledger, "err", err)
@@ -205,18 +260,47 @@ func (r *Relay) process(ctx context.Context, d store.Delivery) {
 	}
 }
 
+// keepLease renews owner's lease on d every third of the lease until the
+// returned stop is called; lost is called if the lease was lost.
+func (r *Relay) keepLease(ctx context.Context, owner string, d store.Delivery, lost func()) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(r.lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			err := r.store.Renew(ctx, owner, d, r.lease)
+			switch {
+			case errors.Is(err, store.ErrLeaseLost):
+				r.log.Warn("relay: lease lost during an attempt; another worker has the delivery", "record", d.RecordID, "ledger", d.Ledger)
+				lost()
+				return
+			case err != nil && ctx.Err() == nil:
+				r.log.Error("relay: renew lease", "record", d.RecordID, "ledger", d.Ledger, "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
 // attempt computes the delivery's next state, and the state it had just
 // before that outcome (the "submitted" it was given while the write was in
 // flight, or the state it was claimed in). A non-nil error means the
 // outcome could not be stored safely (the lease was lost); the delivery is
 // left for its next claim.
-func (r *Relay) attempt(ctx context.Context, d store.Delivery) (store.Delivery, string, error) {
+func (r *Relay) attempt(ctx context.Context, owner string, d store.Delivery) (store.Delivery, string, error) {
 	prev := d.State
-	next, err := r.attemptFrom(ctx, d, &prev)
+	next, err := r.attemptFrom(ctx, owner, d, &prev)
 	return next, prev, err
 }
 
-func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string) (store.Delivery, error) {
+func (r *Relay) attemptFrom(ctx context.Context, owner string, d store.Delivery, prev *string) (store.Delivery, error) {
 	a, ok := r.ledgers[d.Ledger]
 	if !ok {
 		return r.fail(d, fmt.Sprintf("ledger %q is not configured", d.Ledger)), nil
@@ -254,7 +338,7 @@ func (r *Relay) attemptFrom(ctx context.Context, d store.Delivery, prev *string)
 		audit = append(audit, store.AuditEntry{Actor: r.owner, Action: "delivery." + store.StateSubmitted, RecordID: d.RecordID,
 			Detail: fmt.Sprintf("%s %s", d.Ledger, d.Digest)})
 	}
-	if err := r.store.Progress(ctx, r.owner, d, audit...); err != nil {
+	if err := r.store.Progress(ctx, owner, d, audit...); err != nil {
 		return d, err
 	}
 	if before != store.StateSubmitted {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -337,5 +338,136 @@ func TestVersionsReachALedgerInOrder(t *testing.T) {
 				t.Fatalf("ledger %s holds %s as %+v, %v; want the second version", name, id, got, err)
 			}
 		}
+	}
+}
+
+// slowWrites holds every write for a while before making it, and counts
+// the writes of each record.
+type slowWrites struct {
+	adapters.Adapter
+	hold   time.Duration
+	mu     sync.Mutex
+	writes map[string]int
+}
+
+func (s *slowWrites) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	s.mu.Lock()
+	s.writes[rec.ID]++
+	s.mu.Unlock()
+	time.Sleep(s.hold)
+	return s.Adapter.Write(ctx, rec, p)
+}
+
+// A write that outlasts the delivery's lease keeps it: the worker renews
+// the lease while it writes, and the relay claims no more deliveries than
+// it has idle workers, so none waits for a worker while its lease runs
+// out. Either way another worker would take the delivery over and write
+// it a second time while the first write is in flight.
+func TestWritesLongerThanTheLeaseAreMadeOnce(t *testing.T) {
+	e := newEnvRouting(t, routing.Target{Ledger: "a", Disclosure: adapters.DisclosureFull})
+	e.ledgers = map[string]*memory.Ledger{"a": memory.NewLedger()}
+	ids := e.submit(t, 6)
+	const lease = 60 * time.Millisecond
+	slow := &slowWrites{hold: 4 * lease, writes: map[string]int{}}
+	ads := e.adapters(func(_ string, a adapters.Adapter) adapters.Adapter { slow.Adapter = a; return slow })
+	stop := run(t, relay.New(e.store, schema.Default(), ads, append(fast(), relay.WithWorkers(8), relay.WithLease(lease))...))
+	counts := e.waitAll(t)
+	stop()
+	if counts[store.StateConfirmed] != len(ids) {
+		t.Fatalf("counts %v, want %d confirmed", counts, len(ids))
+	}
+	slow.mu.Lock()
+	defer slow.mu.Unlock()
+	for _, id := range ids {
+		if n := slow.writes[id]; n != 1 {
+			t.Errorf("record %s was written %d times, want once", id, n)
+		}
+	}
+}
+
+// A relay claims deliveries only for its idle workers: with one worker
+// busy on a slow write, the other deliveries are left to another relay
+// rather than leased and held back.
+func TestARelayClaimsOnlyForIdleWorkers(t *testing.T) {
+	e := newEnvRouting(t, routing.Target{Ledger: "a", Disclosure: adapters.DisclosureFull})
+	e.ledgers = map[string]*memory.Ledger{"a": memory.NewLedger()}
+	e.submit(t, 8)
+	wrap := func(s *slowWrites) map[string]adapters.Adapter {
+		return e.adapters(func(_ string, a adapters.Adapter) adapters.Adapter { s.Adapter = a; return s })
+	}
+	first := &slowWrites{hold: 300 * time.Millisecond, writes: map[string]int{}}
+	second := &slowWrites{hold: 300 * time.Millisecond, writes: map[string]int{}}
+	one := append(fast(), relay.WithWorkers(1), relay.WithLease(time.Minute))
+	stop1 := run(t, relay.New(e.store, schema.Default(), wrap(first), append(one, relay.WithOwner("r1"))...))
+	stop2 := run(t, relay.New(e.store, schema.Default(), wrap(second), append(one, relay.WithOwner("r2"))...))
+	counts := e.waitAll(t)
+	stop1()
+	stop2()
+	if counts[store.StateConfirmed] != 8 {
+		t.Fatalf("counts = %v", counts)
+	}
+	if len(first.writes) == 0 || len(second.writes) == 0 || len(first.writes)+len(second.writes) != 8 {
+		t.Fatalf("the relays wrote %d and %d records, want 8 between them and some each", len(first.writes), len(second.writes))
+	}
+}
+
+// losesLeases is a store on which another relay takes over a delivery
+// the first time its lease is renewed: that renewal waits until the
+// other relay's claim gets the delivery (once the lease has expired).
+type losesLeases struct {
+	relay.Store
+	once  sync.Once
+	taken []store.Delivery
+	err   error
+}
+
+func (l *losesLeases) Renew(ctx context.Context, owner string, d store.Delivery, lease time.Duration) error {
+	l.once.Do(func() {
+		for deadline := time.Now().Add(time.Minute); len(l.taken) == 0 && l.err == nil && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+			l.taken, l.err = l.Store.Claim(ctx, "another-relay", 10, time.Hour)
+		}
+	})
+	return l.Store.Renew(ctx, owner, d, lease)
+}
+
+// blockedWrite holds a write until its context ends, and reports that.
+type blockedWrite struct {
+	adapters.Adapter
+	cancelled chan string
+}
+
+func (b *blockedWrite) Write(ctx context.Context, rec *schema.Record, p adapters.Policy) (adapters.Receipt, error) {
+	<-ctx.Done()
+	b.cancelled <- rec.ID
+	return adapters.Receipt{}, ctx.Err()
+}
+
+// A worker that learns its lease was taken over while it writes stops
+// the write, and stores nothing: the delivery belongs to the new holder.
+func TestALostLeaseStopsTheWrite(t *testing.T) {
+	e := newEnvRouting(t, routing.Target{Ledger: "a", Disclosure: adapters.DisclosureFull})
+	e.ledgers = map[string]*memory.Ledger{"a": memory.NewLedger()}
+	ids := e.submit(t, 1)
+	b := &blockedWrite{cancelled: make(chan string, 1)}
+	ads := e.adapters(func(_ string, a adapters.Adapter) adapters.Adapter { b.Adapter = a; return b })
+	const lease = 300 * time.Millisecond
+	ls := &losesLeases{Store: e.store}
+	stop := run(t, relay.New(ls, schema.Default(), ads,
+		append(fast(), relay.WithWorkers(1), relay.WithLease(lease), relay.WithWriteTimeout(time.Minute))...))
+	select {
+	case id := <-b.cancelled:
+		if id != ids[0] {
+			t.Fatalf("cancelled the write of %s, want %s", id, ids[0])
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the write was not stopped after its lease was lost")
+	}
+	stop()
+	if len(ls.taken) != 1 || ls.taken[0].RecordID != ids[0] || ls.err != nil {
+		t.Fatalf("the other relay took over %+v (%v), want the delivery of %s", ls.taken, ls.err, ids[0])
+	}
+	if d := e.delivery(t, ids[0]); d.Attempts != 1 || d.Error != "" || d.State != store.StateSubmitted {
+		t.Fatalf("after the lost lease the delivery is %+v, want it as the write began (submitted, attempt 1, no outcome)", d)
 	}
 }

@@ -153,6 +153,10 @@ type Outbox interface {
 	// audit entries as Update does. ErrLeaseLost if owner no longer holds
 	// the lease.
 	Progress(ctx context.Context, owner string, d Delivery, audit ...AuditEntry) error
+	// Renew extends the lease owner holds on a delivery to lease from
+	// now, for a worker still on it (a ledger write can outlast a lease).
+	// ErrLeaseLost if owner no longer holds the lease.
+	Renew(ctx context.Context, owner string, d Delivery, lease time.Duration) error
 	// Deliveries lists the deliveries of one version.
 	Deliveries(ctx context.Context, id string, digest schema.Digest) ([]Delivery, error)
 	// Counts reports how many deliveries are in each state.

@@ -166,10 +166,8 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		if err := leaseHeld(res, "update", owner, d); err != nil {
 			return err
-		} else if n == 0 {
-			return fmt.Errorf("delivery %s@%s to %s by %s: %w", d.RecordID, d.Digest, d.Ledger, owner, store.ErrLeaseLost)
 		}
 		for _, e := range audit {
 			if err := s.appendAudit(ctx, tx, e); err != nil {
@@ -179,6 +177,33 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 		return nil
 	})
 }
+
+// Renew implements store.Outbox.
+func (s *Store) Renew(ctx context.Context, owner string, d store.Delivery, lease time.Duration) error {
+	now := s.now().UnixNano()
+	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := s.stmt(ctx, tx, renewQuery).ExecContext(ctx, now+lease.Nanoseconds(), d.RecordID, string(d.Digest), d.Ledger, owner, now)
+		if err != nil {
+			return err
+		}
+		return leaseHeld(res, "renew", owner, d)
+	})
+}
+
+// leaseHeld returns ErrLeaseLost if an update of a leased delivery (what)
+// changed no row: owner no longer holds the lease.
+func leaseHeld(res sql.Result, what, owner string, d store.Delivery) error {
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("%s delivery %s@%s to %s by %s: %w", what, d.RecordID, d.Digest, d.Ledger, owner, store.ErrLeaseLost)
+	}
+	return nil
+}
+
+// renewQuery moves the end of a lease its owner still holds.
+const renewQuery = `UPDATE deliveries SET lease_until = ?
+		WHERE vseq = (` + versionSeq + `) AND ledger = ? AND lease_owner = ? AND lease_until >= ?`
 
 // claimStates are the states a delivery is claimed in.
 var claimStates = []string{store.StatePending, store.StateSubmitted, store.StateCommitted}

@@ -119,7 +119,7 @@ func New(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Store, er
 		return nil, err
 	}
 	if err := s.prepareAll(ctx, []preparedQuery{
-		{s.claimQuery(), false}, {updateQuery(true), false}, {updateQuery(false), false}, {auditInsert, false},
+		{s.claimQuery(), false}, {updateQuery(true), false}, {updateQuery(false), false}, {renewQuery, false}, {auditInsert, false},
 		{versionQuery, true},
 	}); err != nil {
 		return nil, err

@@ -155,6 +155,49 @@ func outboxLeases(t *testing.T, s store.Store) {
 	if err := s.Update(ctx, "worker-slow", short[0]); !errors.Is(err, store.ErrLeaseLost) {
 		t.Fatalf("update after losing the lease = %v, want ErrLeaseLost", err)
 	}
+	if err := s.Renew(ctx, "worker-slow", short[0], time.Minute); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("renewal after losing the lease = %v, want ErrLeaseLost", err)
+	}
+}
+
+// outboxRenew: a renewed lease outlasts its first term and keeps the
+// delivery from other workers; only its owner can renew it.
+func outboxRenew(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v := version(3, "")
+	if _, err := s.Accept(ctx, v, deliveries("fabric"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	const term = 50 * time.Millisecond
+	var held []store.Delivery
+	for _, x := range claimAll(t, s, "worker-renew", term) {
+		if x.RecordID == v.RecordID {
+			held = append(held, x)
+		}
+	}
+	if len(held) != 1 {
+		t.Fatalf("claimed %d deliveries of %s, want 1", len(held), v.RecordID)
+	}
+	if err := s.Renew(ctx, "worker-other", held[0], time.Minute); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("renewal by a non-owner = %v, want ErrLeaseLost", err)
+	}
+	if err := s.Renew(ctx, "worker-renew", held[0], time.Minute); err != nil {
+		t.Fatalf("renewal by the owner: %v", err)
+	}
+	time.Sleep(3 * term)
+	for _, x := range claimAll(t, s, "worker-other", time.Minute) {
+		if x.RecordID == v.RecordID {
+			t.Fatalf("a renewed lease was taken over after its first term: %+v", x)
+		}
+	}
+	fin := held[0]
+	fin.State = store.StateConfirmed
+	if err := s.Update(ctx, "worker-renew", fin); err != nil {
+		t.Fatalf("update after renewal: %v", err)
+	}
+	if err := s.Renew(ctx, "worker-renew", fin, time.Minute); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("renewal of a released lease = %v, want ErrLeaseLost", err)
+	}
 }
 
 func outboxConcurrency(t *testing.T, s store.Store) {

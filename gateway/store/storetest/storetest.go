@@ -51,6 +51,7 @@ func Run(t *testing.T, h Harness) {
 		"ListCodes":            listCodes,
 		"ListCodesGrouped":     listCodesGrouped,
 		"OutboxLeases":         outboxLeases,
+		"OutboxRenew":          outboxRenew,
 		"OutboxVersionOrder":   outboxVersionOrder,
 		"OutboxConcurrency":    outboxConcurrency,
 		"Checkpoints":          checkpoints,

@@ -3,6 +3,7 @@ module github.com/ledgergate/ledgergate
 go 1.26.8
 
 require (
+	github.com/bits-and-blooms/bloom/v3 v3.7.0
 	github.com/ethereum/go-ethereum v1.16.7
 	github.com/gowebpki/jcs v1.0.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2

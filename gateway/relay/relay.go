@@ -31,7 +31,6 @@ import (
 // Store is what the relay needs from the store.
 type Store interface {
 	store.Outbox
-	Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error)
 }
 
 // Change reports a delivery's new state (for events and metrics).
@@ -321,7 +320,7 @@ func (r *Relay) attemptFrom(ctx context.Context, owner string, d store.Delivery,
 		// Not on the ledger and not coming (never landed, dropped, or
 		// reorganised away): write.
 	}
-	v, err := r.store.Version(ctx, d.RecordID, d.Digest)
+	v, err := r.store.DeliveryVersion(ctx, d)
 	if err != nil {
 		return r.retry(d, fmt.Errorf("load version: %w", err)), nil
 	}

@@ -102,9 +102,11 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 	if g.Registry, err = cfg.Schema.Registry(); err != nil {
 		return nil, err
 	}
-	if g.Store, err = OpenStore(ctx, cfg.Store); err != nil {
-		return nil, err
+	st, err := OpenStore(ctx, cfg.Store)
+	if err != nil {
+		return nil, err // g.Store stays nil, not a nil *sqlstore.Store that Close would call
 	}
+	g.Store = st
 	var apiLedgers []api.Ledger
 	for _, l := range cfg.Ledgers {
 		a, closeFn, err := openLedger(ctx, l, g.Registry, o.getenv)

@@ -84,6 +84,10 @@ type Delivery struct {
 	Error       string            `json:"error,omitempty"`
 	Receipt     *adapters.Receipt `json:"receipt,omitempty"`
 	UpdatedAt   time.Time         `json:"updatedAt"`
+	// VSeq is the store's key of the delivery's version, set on the
+	// deliveries a store returns (0: unknown, looked up by RecordID and
+	// Digest). Updates through it skip that lookup.
+	VSeq int64 `json:"-"`
 }
 
 // AcceptResult says what Accept did.
@@ -157,6 +161,9 @@ type Outbox interface {
 	// now, for a worker still on it (a ledger write can outlast a lease).
 	// ErrLeaseLost if owner no longer holds the lease.
 	Renew(ctx context.Context, owner string, d Delivery, lease time.Duration) error
+	// DeliveryVersion reads the version a delivery the outbox returned
+	// delivers (ErrNotFound if none).
+	DeliveryVersion(ctx context.Context, d Delivery) (Version, error)
 	// Deliveries lists the deliveries of one version.
 	Deliveries(ctx context.Context, id string, digest schema.Digest) ([]Delivery, error)
 	// Counts reports how many deliveries are in each state.

@@ -18,6 +18,7 @@ var Dialect = sqlstore.Dialect{
 	Name:         "sqlite",
 	InsertOrFail: true,
 	Terms:        true,
+	IDTerms:      true,
 	GroupWrites:  true,
 	BeforeBatch:  keepSlack,
 	Retryable: func(err error) bool {
@@ -65,7 +66,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*sqlstore.Store, er
 		db.Close()
 		return nil, err
 	}
-	s, err := sqlstore.New(ctx, db, Dialect, sqlstore.WithReader(r))
+	// The store keeps record ids unique itself (Dialect.IDTerms), so one
+	// store at a time, in any process, accepts records into the file;
+	// others (a reconcile run beside a gateway, say) read and write the
+	// rest.
+	lock := func() (func(), error) { return lockFile(path + ".lock") }
+	s, err := sqlstore.New(ctx, db, Dialect, sqlstore.WithReader(r), sqlstore.WithAcceptLock(lock))
 	if err != nil {
 		r.Close()
 		db.Close()

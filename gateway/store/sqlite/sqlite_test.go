@@ -160,6 +160,11 @@ func BenchmarkList(b *testing.B) {
 	storetest.BenchmarkList(b, testenv.SQLiteStore(b), 200_000)
 }
 
+// BenchmarkRecord: reads by record id on a store of 200,000 records.
+func BenchmarkRecord(b *testing.B) {
+	storetest.BenchmarkRecord(b, testenv.SQLiteStore(b), 200_000)
+}
+
 // BenchmarkClaim: a claim of 64 behind a backlog of 100,000 pending
 // deliveries (filling it takes ~15 s).
 func BenchmarkClaim(b *testing.B) {

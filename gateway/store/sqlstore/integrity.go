@@ -34,6 +34,22 @@ func (s *Store) codesCheck() integrityCheck {
 	return integrityCheck{"index codes of a missing version", `SELECT COUNT(*) FROM record_codes c WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = c.seq)`}
 }
 
+// idChecks are the record ids' relations (Dialect.IDTerms: no unique
+// index keeps them): each record is found by its id, and only it (a
+// second record with the same id, or a missing index entry, fails the
+// first check); every indexed id is a record's. A contentless FTS5 table
+// cannot list its rows, but every term starts with i, so a prefix query
+// finds them all.
+func (s *Store) idChecks() []integrityCheck {
+	if !s.d.IDTerms {
+		return nil
+	}
+	return []integrityCheck{
+		{"records not found by their id, or sharing it", `SELECT COUNT(*) FROM records r WHERE r.rid IS NOT ` + s.ridOfExpr(`r.record_id`)},
+		{"record ids indexed for a missing record", `SELECT COUNT(*) FROM record_ids WHERE record_ids MATCH '"i"*' AND NOT EXISTS (SELECT 1 FROM records r WHERE r.rid = record_ids.rowid)`},
+	}
+}
+
 // CheckIntegrity verifies the relations between records, versions, index
 // codes, deliveries and audit entries (and, on SQLite, FTS5's own
 // structure check of the index terms). It reads every row: for tests and
@@ -46,7 +62,12 @@ func (s *Store) CheckIntegrity(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("%w: index terms: %w", ErrIntegrity, err))
 		}
 	}
-	for _, c := range append(slices.Clip(integrityChecks), s.codesCheck()) {
+	if s.d.IDTerms {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO record_ids (record_ids) VALUES ('integrity-check')`); err != nil {
+			errs = append(errs, fmt.Errorf("%w: record ids: %w", ErrIntegrity, err))
+		}
+	}
+	for _, c := range append(append(slices.Clip(integrityChecks), s.codesCheck()), s.idChecks()...) {
 		var n int64
 		if err := s.db.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: integrity check (%s): %w", c.what, err)

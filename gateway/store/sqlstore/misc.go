@@ -35,8 +35,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
 }
 
-const auditInsert = `INSERT INTO audit (time, actor, action, record_id, rid, detail)
-	VALUES (?, ?, ?, ?, COALESCE((SELECT rid FROM records WHERE record_id = ?), 0), ?)`
+func (s *Store) auditInsert() string {
+	return `INSERT INTO audit (time, actor, action, record_id, rid, detail)
+	VALUES (?, ?, ?, ?, COALESCE(` + s.ridOf() + `, 0), ?)`
+}
+
+// auditInsertOfVersion appends an audit entry of the record of the
+// version with seq ? (a delivery's), found by the versions' key.
+const auditInsertOfVersion = `INSERT INTO audit (time, actor, action, record_id, rid, detail)
+	VALUES (?, ?, ?, ?, COALESCE((SELECT rid FROM versions WHERE seq = ?), 0), ?)`
 
 // AppendAudit implements store.Audit.
 func (s *Store) AppendAudit(ctx context.Context, e store.AuditEntry) error {
@@ -47,7 +54,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry)
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	_, err := s.stmt(ctx, tx, auditInsert).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
+	_, err := s.stmt(ctx, tx, s.auditInsert()).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
 	return err
 }
 
@@ -62,7 +69,7 @@ func (s *Store) AuditLog(ctx context.Context, recordID string, limit int) ([]sto
 		// Entries of a stored record carry its rid; one written before
 		// the record was stored has rid 0 and the id only.
 		query = `SELECT seq, time, actor, action, record_id, detail FROM audit
-			WHERE (rid = (SELECT rid FROM records WHERE record_id = ?) OR (rid = 0 AND record_id = ?)) ORDER BY seq DESC LIMIT ?`
+			WHERE (rid = ` + s.ridOf() + ` OR (rid = 0 AND record_id = ?)) ORDER BY seq DESC LIMIT ?`
 		args = []any{recordID, recordID, limit}
 	}
 	rows, err := s.r.QueryContext(ctx, s.q(query), args...)

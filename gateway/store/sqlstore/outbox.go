@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,11 +15,13 @@ import (
 )
 
 // versionSeq selects the seq of version (record id ?, digest ?).
-const versionSeq = `SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`
+func (s *Store) versionSeq() string {
+	return `SELECT v.seq FROM versions v WHERE v.rid = ` + s.ridOf() + ` AND v.digest = ?`
+}
 
 // deliveryCols are a delivery's columns, read from deliveryFrom: the
 // record id and digest are its version's (schema version 9).
-const deliveryCols = `v.record_id, v.digest, d.ledger, d.policy, d.state, d.attempts, d.next_at, d.error, d.receipt, d.updated_at`
+const deliveryCols = `v.record_id, v.digest, d.ledger, d.policy, d.state, d.attempts, d.next_at, d.error, d.receipt, d.updated_at, d.vseq`
 
 // deliveryFrom joins each delivery d to its version v.
 const deliveryFrom = `deliveries d JOIN versions v ON v.seq = d.vseq`
@@ -26,7 +29,7 @@ const deliveryFrom = `deliveries d JOIN versions v ON v.seq = d.vseq`
 // deliveryReturning is deliveryCols in a RETURNING clause of deliveries,
 // which can name no other table: the version's columns are looked up.
 const deliveryReturning = `(SELECT v.record_id FROM versions v WHERE v.seq = deliveries.vseq), (SELECT v.digest FROM versions v WHERE v.seq = deliveries.vseq),
-		ledger, policy, state, attempts, next_at, error, receipt, updated_at`
+		ledger, policy, state, attempts, next_at, error, receipt, updated_at, vseq`
 
 // scanDelivery scans deliveryCols, after the columns before (if any).
 func scanDelivery(row interface{ Scan(...any) error }, before ...any) (store.Delivery, error) {
@@ -34,7 +37,7 @@ func scanDelivery(row interface{ Scan(...any) error }, before ...any) (store.Del
 	var digest, policy string
 	var receipt sql.NullString
 	var next, updated int64
-	if err := row.Scan(append(before, &d.RecordID, &digest, &d.Ledger, &policy, &d.State, &d.Attempts, &next, &d.Error, &receipt, &updated)...); err != nil {
+	if err := row.Scan(append(before, &d.RecordID, &digest, &d.Ledger, &policy, &d.State, &d.Attempts, &next, &d.Error, &receipt, &updated, &d.VSeq)...); err != nil {
 		return d, err
 	}
 	d.Digest = schema.Digest(digest)
@@ -70,7 +73,7 @@ func (s *Store) deliveries(ctx context.Context, where string, args ...any) ([]st
 
 // Deliveries implements store.Outbox.
 func (s *Store) Deliveries(ctx context.Context, id string, digest schema.Digest) ([]store.Delivery, error) {
-	return s.deliveries(ctx, `d.vseq = (`+versionSeq+`)`, id, string(digest))
+	return s.deliveries(ctx, `d.vseq = (`+s.versionSeq()+`)`, id, string(digest))
 }
 
 var _ store.VersionDeliveries = (*Store)(nil)
@@ -161,8 +164,12 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 		next = now
 	}
 	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		vseq, err := s.deliveryVSeq(ctx, tx, d)
+		if err != nil {
+			return err
+		}
 		res, err := s.stmt(ctx, tx, updateQuery(release)).ExecContext(ctx,
-			d.State, d.Attempts, next, d.Error, receipt, now, d.RecordID, string(d.Digest), d.Ledger, owner, now)
+			d.State, d.Attempts, next, d.Error, receipt, now, vseq, d.Ledger, owner, now)
 		if err != nil {
 			return err
 		}
@@ -170,7 +177,17 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 			return err
 		}
 		for _, e := range audit {
-			if err := s.appendAudit(ctx, tx, e); err != nil {
+			if e.Time.IsZero() {
+				e.Time = s.now()
+			}
+			if e.RecordID != d.RecordID {
+				if err := s.appendAudit(ctx, tx, e); err != nil {
+					return err
+				}
+				continue
+			}
+			// The delivery's version names the record: no lookup by id.
+			if _, err := s.stmt(ctx, tx, auditInsertOfVersion).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, vseq, e.Detail); err != nil {
 				return err
 			}
 		}
@@ -182,7 +199,11 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 func (s *Store) Renew(ctx context.Context, owner string, d store.Delivery, lease time.Duration) error {
 	now := s.now().UnixNano()
 	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := s.stmt(ctx, tx, renewQuery).ExecContext(ctx, now+lease.Nanoseconds(), d.RecordID, string(d.Digest), d.Ledger, owner, now)
+		vseq, err := s.deliveryVSeq(ctx, tx, d)
+		if err != nil {
+			return err
+		}
+		res, err := s.stmt(ctx, tx, renewQuery).ExecContext(ctx, now+lease.Nanoseconds(), vseq, d.Ledger, owner, now)
 		if err != nil {
 			return err
 		}
@@ -203,7 +224,22 @@ func leaseHeld(res sql.Result, what, owner string, d store.Delivery) error {
 
 // renewQuery moves the end of a lease its owner still holds.
 const renewQuery = `UPDATE deliveries SET lease_until = ?
-		WHERE vseq = (` + versionSeq + `) AND ledger = ? AND lease_owner = ? AND lease_until >= ?`
+		WHERE vseq = ? AND ledger = ? AND lease_owner = ? AND lease_until >= ?`
+
+// deliveryVSeq returns the seq of d's version: d.VSeq, or looked up by
+// record id and digest (0 when no such version is stored, which no
+// update then matches).
+func (s *Store) deliveryVSeq(ctx context.Context, tx *sql.Tx, d store.Delivery) (int64, error) {
+	if d.VSeq != 0 {
+		return d.VSeq, nil
+	}
+	var seq int64
+	err := tx.QueryRowContext(ctx, s.q(s.versionSeq()), d.RecordID, string(d.Digest)).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return seq, err
+}
 
 // claimStates are the states a delivery is claimed in.
 var claimStates = []string{store.StatePending, store.StateSubmitted, store.StateCommitted}
@@ -256,7 +292,7 @@ func updateQuery(release bool) string {
 		lease = `, lease_owner = NULL, lease_until = NULL`
 	}
 	return `UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, error = ?, receipt = COALESCE(?, receipt), updated_at = ?` + lease + `
-		WHERE vseq = (` + versionSeq + `) AND ledger = ? AND lease_owner = ? AND lease_until >= ?`
+		WHERE vseq = ? AND ledger = ? AND lease_owner = ? AND lease_until >= ?`
 }
 
 // Counts implements store.Outbox.

@@ -42,13 +42,31 @@ func dedupe(xs []string) []string {
 	return out
 }
 
-const versionQuery = `SELECT ` + versionCols + ` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? AND v.digest = ?`
+func (s *Store) versionQuery() string {
+	return `SELECT ` + versionCols + ` FROM versions v WHERE v.rid = ` + s.ridOf() + ` AND v.digest = ?`
+}
 
 // Version implements store.Records.
 func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (store.Version, error) {
-	v, err := scanVersion(s.stmt(ctx, nil, versionQuery).QueryRowContext(ctx, id, string(digest)))
+	v, err := scanVersion(s.stmt(ctx, nil, s.versionQuery()).QueryRowContext(ctx, id, string(digest)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("record %s version %s: %w", id, digest, store.ErrNotFound)
+	}
+	return v, err
+}
+
+// versionBySeq reads the version with seq ? and digest ?.
+const versionBySeq = `SELECT ` + versionCols + ` FROM versions v WHERE v.seq = ? AND v.digest = ?`
+
+// DeliveryVersion reads the version d delivers: by its key when the
+// store returned d (Delivery.VSeq), else as Version does.
+func (s *Store) DeliveryVersion(ctx context.Context, d store.Delivery) (store.Version, error) {
+	if d.VSeq == 0 {
+		return s.Version(ctx, d.RecordID, d.Digest)
+	}
+	v, err := scanVersion(s.stmt(ctx, nil, versionBySeq).QueryRowContext(ctx, d.VSeq, string(d.Digest)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("record %s version %s: %w", d.RecordID, d.Digest, store.ErrNotFound)
 	}
 	return v, err
 }
@@ -57,7 +75,16 @@ func (s *Store) Version(ctx context.Context, id string, digest schema.Digest) (s
 func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, error) {
 	var d store.RecordDetail
 	var headSeq int64
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT r.head_seq, `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ? ORDER BY v.seq`), id)
+	// The record's rid first: with Dialect.IDTerms a lookup by id costs
+	// tens of µs, and the history and the deliveries both need it.
+	var rid sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, s.q(`SELECT `+s.ridOf()), id).Scan(&rid); err != nil {
+		return d, err
+	}
+	if !rid.Valid {
+		return d, fmt.Errorf("record %s: %w", id, store.ErrNotFound)
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT r.head_seq, `+versionCols+` FROM records r JOIN versions v ON v.rid = r.rid WHERE r.rid = ? ORDER BY v.seq`), rid.Int64)
 	if err != nil {
 		return d, err
 	}
@@ -80,7 +107,7 @@ func (s *Store) Record(ctx context.Context, id string) (store.RecordDetail, erro
 			d.Current = v
 		}
 	}
-	d.Deliveries, err = s.deliveries(ctx, `d.vseq IN (SELECT v.seq FROM records r JOIN versions v ON v.rid = r.rid WHERE r.record_id = ?)`, id)
+	d.Deliveries, err = s.deliveries(ctx, `d.vseq IN (SELECT v.seq FROM versions v WHERE v.rid = ?)`, rid.Int64)
 	return d, err
 }
 

@@ -56,6 +56,12 @@ type Dialect struct {
 	// record_terms (SQLite, store version 7; terms.go) instead of rows of
 	// record_codes.
 	Terms bool
+	// IDTerms: record ids are indexed in the FTS5 table record_ids
+	// (SQLite, store version 10; ids.go) instead of a unique B-tree
+	// index on records, and the writer keeps a filter of the stored ids
+	// to tell new ones apart without a lookup. The database must then be
+	// written by this store alone (sqlite.Open locks it).
+	IDTerms bool
 	// Retryable reports errors after which a transaction is retried
 	// (unique violations from concurrent inserts, serialization failures,
 	// busy databases).
@@ -89,8 +95,12 @@ type Store struct {
 	inserts     [][]*sql.Stmt // prepared inserts (prepareInserts)
 	upserts     []*sql.Stmt   // and the records inserts of new records (insertRecords)
 	termsInsert *sql.Stmt     // Dialect.Terms: a wave's index terms (termsInsert)
+	idsInsert   *sql.Stmt     // Dialect.IDTerms: new records' ids (idsInsert)
 	stmts       prepared      // other prepared statements (prepared.go)
 	chunks      [][]int       // their row counts
+	ids         *idFilter     // Dialect.IDTerms: the stored record ids, once this store may insert records (ids.go)
+	acceptLock  func() (func(), error)
+	release     func() // of the accept lock, once held
 }
 
 var _ store.Store = (*Store)(nil)
@@ -106,6 +116,16 @@ type Option func(*Store)
 // closes r with db.
 func WithReader(r *sql.DB) Option { return func(s *Store) { s.r = r } }
 
+// WithAcceptLock has the store take lock before it first inserts records
+// (Dialect.IDTerms): the lock keeps any other store from inserting
+// records into the database until this one is closed, since each keeps
+// the record ids unique through its own filter of the stored ids (built
+// once it holds the lock). An error from lock fails those accepts; the
+// next accept tries again.
+func WithAcceptLock(lock func() (release func(), err error)) Option {
+	return func(s *Store) { s.acceptLock = lock }
+}
+
 // New migrates db to the latest schema version and returns the store.
 func New(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
 	s := &Store{db: db, r: db, d: d, now: time.Now, accept: acceptInserts(d)}
@@ -119,8 +139,9 @@ func New(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Store, er
 		return nil, err
 	}
 	if err := s.prepareAll(ctx, []preparedQuery{
-		{s.claimQuery(), false}, {updateQuery(true), false}, {updateQuery(false), false}, {renewQuery, false}, {auditInsert, false},
-		{versionQuery, true},
+		{s.claimQuery(), false}, {updateQuery(true), false}, {updateQuery(false), false}, {renewQuery, false},
+		{s.auditInsert(), false}, {auditInsertOfVersion, false},
+		{s.versionQuery(), true}, {versionBySeq, true},
 	}); err != nil {
 		return nil, err
 	}
@@ -145,16 +166,22 @@ func (s *Store) Close() error {
 	s.pending.Wait() // no Accept can start now; let those queued finish
 	close(s.queue)
 	<-s.batcherDone
-	for _, sts := range append(s.inserts, s.upserts) {
+	for _, sts := range append(s.inserts, s.upserts, []*sql.Stmt{s.termsInsert, s.idsInsert}) {
 		for _, st := range sts {
-			st.Close()
+			if st != nil {
+				st.Close()
+			}
 		}
 	}
 	s.stmts.close()
 	if s.r != s.db {
 		s.r.Close()
 	}
-	return s.db.Close()
+	err := s.db.Close()
+	if s.release != nil {
+		s.release()
+	}
+	return err
 }
 
 // q rewrites ? placeholders for the dialect.

@@ -53,26 +53,12 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 	}
 	heads := map[string]head{}
 	if len(lookup) > 0 {
-		keys := make([]any, len(lookup))
+		keys := make([]string, len(lookup))
 		for j, i := range lookup {
 			keys[j] = live[i].v.RecordID
 		}
-		rows, err := tx.QueryContext(ctx, s.q(`SELECT r.rid, `+versionCols+` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.record_id IN (`+placeholders(len(keys), 1)+`)`), keys...)
+		err := s.headsOf(ctx, tx, keys, func(rid int64, v store.Version) { heads[v.RecordID] = head{rid, v} })
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var h head
-			v, err := scanVersion(rows, &h.rid)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			h.v = v
-			heads[v.RecordID] = h
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 	}
@@ -191,6 +177,17 @@ func (s *Store) createRecords(ctx context.Context, tx *sql.Tx, ids *idAlloc, liv
 	if len(fresh) == 0 {
 		return nil, nil, nil, nil
 	}
+	if s.d.IDTerms {
+		// No unique index turns stored ids away: look up those the
+		// filter may hold, and insert the others.
+		if err := s.takeIDs(ctx, tx); err != nil {
+			return nil, nil, nil, err
+		}
+		fresh, stored, err = s.splitStored(ctx, tx, live, fresh)
+		if err != nil || len(fresh) == 0 {
+			return nil, nil, stored, err
+		}
+	}
 	args := make([]any, 0, 3*len(fresh))
 	for j, i := range fresh {
 		args = append(args, ids.rid+1+int64(j), live[i].v.RecordID, ids.seq+1+int64(j))
@@ -206,6 +203,14 @@ func (s *Store) createRecords(ctx context.Context, tx *sql.Tx, ids *idAlloc, liv
 			rec[i] = newRecord{rid, j}
 		} else {
 			stored = append(stored, i)
+		}
+	}
+	if s.d.IDTerms {
+		if _, err := tx.StmtContext(ctx, s.idsInsert).ExecContext(ctx, ids.rid+1, ids.rid+int64(len(fresh))); err != nil {
+			return nil, nil, nil, fmt.Errorf("sqlstore: index record ids: %w", err)
+		}
+		for _, i := range created {
+			s.ids.add([]byte(live[i].v.RecordID))
 		}
 	}
 	ids.rid += int64(len(fresh))
@@ -341,8 +346,14 @@ func (s *Store) chunked(t, n int, fn func(st *sql.Stmt, from, k int) error, sts 
 }
 
 // recordsUpsert turns the records insert into the one of acceptWave's
-// step 1, which skips the ids stored already.
-const recordsUpsert = ` ON CONFLICT (record_id) DO NOTHING`
+// step 1, which skips the ids stored already. With Dialect.IDTerms no
+// index tells, and createRecords has left those ids out already.
+func (s *Store) recordsUpsert() string {
+	if s.d.IDTerms {
+		return ``
+	}
+	return ` ON CONFLICT (record_id) DO NOTHING`
+}
 
 // insertRecords inserts records rows (rid, record_id, head_seq; args row
 // after row, rids consecutive) but those whose record_id is stored
@@ -384,7 +395,7 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, args []any) (map[
 	}
 	n := len(args) / cols
 	if s.d.Unnest {
-		res, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`+recordsUpsert, unnestArrays(ins.types, args)...)
+		res, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`+s.recordsUpsert(), unnestArrays(ins.types, args)...)
 		if err != nil {
 			return nil, err
 		}
@@ -416,6 +427,13 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 		}
 		s.termsInsert = st
 	}
+	if s.d.IDTerms {
+		st, err := s.db.PrepareContext(ctx, idsInsert)
+		if err != nil {
+			return fmt.Errorf("sqlstore: prepare the record ids insert: %w", err)
+		}
+		s.idsInsert = st
+	}
 	s.inserts = make([][]*sql.Stmt, len(s.accept))
 	for t, ins := range s.accept {
 		head := ins.head
@@ -430,7 +448,7 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 			}
 			s.inserts[t] = append(s.inserts[t], st)
 			if t == 0 {
-				st, err := s.db.PrepareContext(ctx, s.q(head+` VALUES `+placeholders(k, len(ins.types))+recordsUpsert))
+				st, err := s.db.PrepareContext(ctx, s.q(head+` VALUES `+placeholders(k, len(ins.types))+s.recordsUpsert()))
 				if err != nil {
 					return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
 				}

@@ -153,3 +153,39 @@ func BenchmarkClaim(b *testing.B, s store.Store, n int) {
 	b.ReportMetric(float64(claimed)/float64(b.N), "deliveries/op")
 	b.ReportMetric(float64(claiming.Microseconds())/float64(b.N), "claim-µs/op")
 }
+
+// BenchmarkRecord measures the reads by record id on a store holding n
+// records (filled by Fill): a record with its history and deliveries (GET
+// /v1/records/{id}), and one version by id and digest.
+func BenchmarkRecord(b *testing.B, s store.Store, n int) {
+	Fill(b, s, n)
+	ctx := context.Background()
+	var vs []store.Version
+	for p, q := (store.Page{}), (store.Query{Limit: 1000}); len(vs) < 10_000; q.After = p.Next {
+		var err error
+		if p, err = s.List(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		vs = append(vs, p.Items...)
+		if p.Next == 0 {
+			break
+		}
+	}
+	rng := mrand.New(mrand.NewPCG(3, 4))
+	b.Run("record", func(b *testing.B) {
+		for b.Loop() {
+			v := vs[rng.IntN(len(vs))]
+			if d, err := s.Record(ctx, v.RecordID); err != nil || d.Current.Digest != v.Digest {
+				b.Fatalf("Record(%s) = %v", v.RecordID, err)
+			}
+		}
+	})
+	b.Run("version", func(b *testing.B) {
+		for b.Loop() {
+			v := vs[rng.IntN(len(vs))]
+			if _, err := s.Version(ctx, v.RecordID, v.Digest); err != nil {
+				b.Fatalf("Version(%s) = %v", v.RecordID, err)
+			}
+		}
+	})
+}

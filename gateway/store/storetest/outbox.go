@@ -386,3 +386,41 @@ func outboxVersionOrder(t *testing.T, s store.Store) {
 		t.Fatalf("with v1 committed on eth, claimed %v; want v2/eth alone (v3 waits for it)", k)
 	}
 }
+
+// outboxDeliveryVersion: the version a claimed delivery delivers reads
+// back whole, through the key the store gave the delivery or, without
+// it, by record id and digest; a delivery of no stored version is not
+// found.
+func outboxDeliveryVersion(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	v := version(4, "")
+	if _, err := s.Accept(ctx, v, deliveries("fabric"), audit()); err != nil {
+		t.Fatal(err)
+	}
+	var d store.Delivery
+	for _, x := range claimAll(t, s, "worker-version", time.Minute) {
+		if x.RecordID == v.RecordID {
+			d = x
+		}
+	}
+	if d.RecordID == "" {
+		t.Fatal("the delivery was not claimed")
+	}
+	bare := d
+	bare.VSeq = 0
+	for name, x := range map[string]store.Delivery{"as claimed": d, "without its key": bare} {
+		got, err := s.DeliveryVersion(ctx, x)
+		if err != nil || got.RecordID != v.RecordID || got.Digest != v.Digest || string(got.Canonical) != string(v.Canonical) {
+			t.Fatalf("DeliveryVersion of the delivery %s = %+v, %v; want the version accepted", name, got, err)
+		}
+	}
+	other := d
+	other.Digest = digest("not stored")
+	if _, err := s.DeliveryVersion(ctx, other); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("DeliveryVersion of another digest = %v, want ErrNotFound", err)
+	}
+	other.VSeq = 0
+	if _, err := s.DeliveryVersion(ctx, other); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("DeliveryVersion of another digest without a key = %v, want ErrNotFound", err)
+	}
+}

@@ -39,6 +39,15 @@ import (
 // and idsInsert makes it.
 func idTerm(id string) string { return "i" + strings.ToUpper(hex.EncodeToString([]byte(id))) }
 
+// idsMatch is the record_ids query that matches any of ids.
+func idsMatch(ids []string) string {
+	terms := make([]string, len(ids))
+	for i, id := range ids {
+		terms[i] = idTerm(id)
+	}
+	return strings.Join(terms, " OR ")
+}
+
 // ridOf is an SQL expression for the rid of the record whose id is the
 // next parameter (NULL if none).
 func (s *Store) ridOf() string { return s.ridOfExpr(`?`) }
@@ -55,18 +64,16 @@ func (s *Store) ridOfExpr(id string) string {
 // idsInsert indexes the ids of the records rows with rids in [?, ?].
 const idsInsert = `INSERT INTO record_ids (rowid, id) SELECT rid, 'i' || hex(record_id) FROM records WHERE rid BETWEEN ? AND ?`
 
-// storedIDs returns the rids of those of ids that are stored (with
-// IDTerms: one FTS5 query per few hundred ids).
+// idsPerQuery bounds the ids of one record_ids query.
+const idsPerQuery = 500
+
+// storedIDs returns the rids of those of ids that are stored (one FTS5
+// query per idsPerQuery ids).
 func (s *Store) storedIDs(ctx context.Context, tx *sql.Tx, ids []string) (map[string]int64, error) {
 	out := map[string]int64{}
-	const per = 500
-	for start := 0; start < len(ids); start += per {
-		chunk := ids[start:min(start+per, len(ids))]
-		terms := make([]string, len(chunk))
-		for i, id := range chunk {
-			terms[i] = idTerm(id)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT rid, record_id FROM records WHERE rid IN (SELECT rowid FROM record_ids WHERE record_ids MATCH ?)`, strings.Join(terms, " OR "))
+	for start := 0; start < len(ids); start += idsPerQuery {
+		chunk := ids[start:min(start+idsPerQuery, len(ids))]
+		rows, err := tx.QueryContext(ctx, `SELECT rid, record_id FROM records WHERE rid IN (SELECT rowid FROM record_ids WHERE record_ids MATCH ?)`, idsMatch(chunk))
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: look up record ids: %w", err)
 		}
@@ -202,18 +209,13 @@ func (s *Store) splitStored(ctx context.Context, tx *sql.Tx, live []*acceptReq, 
 // headsOf calls fn with the rid and head version of each stored record
 // among ids.
 func (s *Store) headsOf(ctx context.Context, tx *sql.Tx, ids []string, fn func(rid int64, v store.Version)) error {
-	const per = 500
-	for start := 0; start < len(ids); start += per {
-		chunk := ids[start:min(start+per, len(ids))]
+	for start := 0; start < len(ids); start += idsPerQuery {
+		chunk := ids[start:min(start+idsPerQuery, len(ids))]
 		var query string
 		var args []any
 		if s.d.IDTerms {
-			terms := make([]string, len(chunk))
-			for i, id := range chunk {
-				terms[i] = idTerm(id)
-			}
 			query = `SELECT r.rid, ` + versionCols + ` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.rid IN (SELECT rowid FROM record_ids WHERE record_ids MATCH ?)`
-			args = []any{strings.Join(terms, " OR ")}
+			args = []any{idsMatch(chunk)}
 		} else {
 			query = `SELECT r.rid, ` + versionCols + ` FROM records r JOIN versions v ON v.seq = r.head_seq WHERE r.record_id IN (` + placeholders(len(chunk), 1) + `)`
 			for _, id := range chunk {

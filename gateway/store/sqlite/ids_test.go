@@ -147,3 +147,34 @@ func TestOneStoreAtATimeAcceptsIntoAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Ids of any characters are found again, by reads (the SQL side of the
+// id index) and by a replay (the writer's side).
+func TestUnusualRecordIDsAreFound(t *testing.T) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ledgergate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	ids := []string{"urn:example:café-ü", "urn:example:with space", `urn:example:"quoted" OR NEAR(a b)`, "urn:example:日本", "i", "x*"}
+	for _, id := range ids {
+		if _, err := acceptID(t, s, idVersion(id, 0, "")); err != nil {
+			t.Fatalf("accept %q: %v", id, err)
+		}
+	}
+	for _, id := range ids {
+		if d, err := s.Record(ctx, id); err != nil || d.Current.RecordID != id {
+			t.Fatalf("Record(%q) = %+v, %v", id, d.Current, err)
+		}
+		if res, err := acceptID(t, s, idVersion(id, 0, "")); err != nil || !res.Existing {
+			t.Fatalf("replay of %q: %+v, %v; want the stored version", id, res, err)
+		}
+	}
+	if _, err := s.Record(ctx, ""); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Record(\"\") = %v, want ErrNotFound", err)
+	}
+	if err := s.CheckIntegrity(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

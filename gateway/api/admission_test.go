@@ -3,6 +3,9 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -104,4 +107,58 @@ func TestOverloadIsRefusedWithRetryAfter(t *testing.T) {
 	if m := f.do(t, "", "GET", "/metrics", nil, nil); !strings.Contains(string(m.body), "ledgergate_records_in_flight 0") {
 		t.Errorf("metrics do not show the room given back:\n%s", m.body)
 	}
+}
+
+// Request bodies take room before they are read: while one body is still
+// arriving, another that would pass maxBodyBytesInFlight is refused 503
+// overloaded, having accepted nothing, and goes through once the first is
+// answered.
+func TestBodiesAreAdmittedBeforeTheyAreRead(t *testing.T) {
+	first, second := sensor(t), sensor(t)
+	f := newFixtureWith(t, func(c *api.Config, st store.Store, router *routing.Router) {
+		c.MaxBodyBytesInFlight = int64(len(first) + len(second) - 1)
+		c.AdmissionWait = 100 * time.Millisecond
+	})
+	// The first body arrives in two parts, the second when the test says.
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(errors.New("test over")) }) // before the server closes
+	req, _ := http.NewRequest("POST", f.srv.URL+"/v1/records", pr)
+	req.ContentLength = int64(len(first))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+keys[partnerA])
+	answered := make(chan int, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		res.Body.Close()
+		answered <- res.StatusCode
+	}()
+	if _, err := pw.Write(first[:len(first)/2]); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("ledgergate_body_bytes_in_flight %d", len(first))
+	deadline := time.Now().Add(10 * time.Second)
+	for m := f.do(t, "", "GET", "/metrics", nil, nil); !strings.Contains(string(m.body), want); m = f.do(t, "", "GET", "/metrics", nil, nil) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the metrics never showed the first body in flight (%s)", want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r := f.do(t, partnerA, "POST", "/v1/records", second, nil)
+	var p struct{ Type, Detail string }
+	r.json(t, &p)
+	if r.code != http.StatusServiceUnavailable || p.Type != "https://ledgergate.org/problems/overloaded" || r.hdr.Get("Retry-After") != "1" || !strings.Contains(p.Detail, "maxBodyBytesInFlight") {
+		t.Fatalf("a body with no room = %d %s (Retry-After %q); want 503 overloaded naming maxBodyBytesInFlight", r.code, r.body, r.hdr.Get("Retry-After"))
+	}
+	if _, err := pw.Write(first[len(first)/2:]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if code := <-answered; code != http.StatusAccepted {
+		t.Fatalf("the first record = %d, want 202", code)
+	}
+	f.submit(t, partnerA, second) // room again: 202
 }

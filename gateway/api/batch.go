@@ -58,6 +58,11 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, p auth.Princi
 		writeProblem(w, r, http.StatusForbidden, "forbidden", "Forbidden", "officers read records; they do not submit them", nil)
 		return
 	}
+	releaseBody, ok := s.admitBody(w, r, MaxBatchBytes)
+	if !ok {
+		return
+	}
+	defer releaseBody()
 	items, results, ok := s.readBatch(w, r)
 	if !ok {
 		return

@@ -82,6 +82,11 @@ func (s *Server) postRecord(w http.ResponseWriter, r *http.Request, p auth.Princ
 		writeProblem(w, r, http.StatusForbidden, "forbidden", "Forbidden", "officers read records; they do not submit them", nil)
 		return
 	}
+	releaseBody, ok := s.admitBody(w, r, int64(s.cfg.Registry.MaxSize())+ceOverhead)
+	if !ok {
+		return
+	}
+	defer releaseBody()
 	data, ok := s.readRecord(w, r)
 	if !ok {
 		return

@@ -55,9 +55,12 @@ type Config struct {
 	// MaxRecordsInFlight bounds the records being validated and stored at
 	// once (0: DefaultMaxRecordsInFlight); AdmissionWait is how long a
 	// submission waits for room before it is answered 503 overloaded
-	// (0: DefaultAdmissionWait). See admission.go.
-	MaxRecordsInFlight int
-	AdmissionWait      time.Duration
+	// (0: DefaultAdmissionWait). MaxBodyBytesInFlight bounds the bytes of
+	// the submission bodies being read and processed at once (0:
+	// DefaultMaxBodyBytesInFlight). See admission.go.
+	MaxRecordsInFlight   int
+	MaxBodyBytesInFlight int64
+	AdmissionWait        time.Duration
 }
 
 // Server serves the API.
@@ -80,9 +83,11 @@ func New(cfg Config) *Server {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Metrics), admission: newAdmission(cfg.MaxRecordsInFlight, cfg.AdmissionWait)}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Metrics), admission: newAdmission(cfg.MaxRecordsInFlight, cfg.MaxBodyBytesInFlight, cfg.AdmissionWait)}
 	cfg.Metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ledgergate_records_in_flight", Help: "Records being validated and stored (admission control; the limit is maxRecordsInFlight)."},
-		func() float64 { return float64(s.admission.held.Load()) }))
+		func() float64 { return float64(s.admission.records.held.Load()) }))
+	cfg.Metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ledgergate_body_bytes_in_flight", Help: "Bytes of submission bodies being read and processed (admission control; the limit is maxBodyBytesInFlight)."},
+		func() float64 { return float64(s.admission.bodies.held.Load()) }))
 	cfg.Metrics.MustRegister(deliveriesCollector{store: cfg.Store, desc: prometheus.NewDesc("ledgergate_deliveries", "Deliveries (outbox rows) by state.", []string{"state"}, nil)})
 	s.handle("POST /v1/records", s.authed(s.postRecord))
 	s.handle("POST /v1/records:batch", s.authed(s.postBatch))

@@ -158,7 +158,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 	g.api = api.New(api.Config{
 		Registry: g.Registry, Store: g.Store, Ingest: g.Ingest, Auth: authn, Ledgers: apiLedgers,
 		OpenAPI: ledgergate.OpenAPI, Logger: g.log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout,
-		MaxRecordsInFlight: cfg.MaxRecordsInFlight, AdmissionWait: cfg.AdmissionWait,
+		MaxRecordsInFlight: cfg.MaxRecordsInFlight, MaxBodyBytesInFlight: cfg.MaxBodyBytesInFlight, AdmissionWait: cfg.AdmissionWait,
 		Streaming: streamingView, Reconcile: g.recon,
 		Ready: func(context.Context) error {
 			select {

@@ -46,6 +46,11 @@ type Config struct {
 	// (0: 5s) is answered 503 overloaded with Retry-After.
 	MaxRecordsInFlight int           `yaml:"maxRecordsInFlight"`
 	AdmissionWait      time.Duration `yaml:"admissionWait"`
+	// MaxBodyBytesInFlight bounds the bytes of the submission bodies being
+	// read and processed at once (0: 256 MiB, eight of the largest batch
+	// bodies); a request takes room for its Content-Length before its
+	// body is read, with the same wait and answer as MaxRecordsInFlight.
+	MaxBodyBytesInFlight int64 `yaml:"maxBodyBytesInFlight"`
 	// Reconcile schedules reconciliation runs (reconcile.go).
 	Reconcile Reconcile `yaml:"reconcile"`
 }
@@ -287,6 +292,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxRecordsInFlight < 0 {
 		errs = append(errs, fmt.Errorf("maxRecordsInFlight %d: want a number of records, or 0 for the default", c.MaxRecordsInFlight))
+	}
+	if c.MaxBodyBytesInFlight < 0 {
+		errs = append(errs, fmt.Errorf("maxBodyBytesInFlight %d: want a number of bytes, or 0 for the default", c.MaxBodyBytesInFlight))
 	}
 	if c.AdmissionWait < 0 {
 		errs = append(errs, fmt.Errorf("admissionWait %v: want a duration, or 0 for the default", c.AdmissionWait))

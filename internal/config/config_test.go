@@ -64,6 +64,7 @@ ledgers:
   - {name: a, kind: bitcoin}
 log: {level: chatty}
 maxRecordsInFlight: -1
+maxBodyBytesInFlight: -1
 admissionWait: -1s
 `)
 	c, err := config.Load(p)
@@ -74,7 +75,7 @@ admissionWait: -1s
 	if !errors.Is(err, config.ErrInvalid) {
 		t.Fatalf("Validate = %v", err)
 	}
-	for _, want := range []string{`store.driver "mysql"`, "store.dsn: required", "store.checkpointPages -1", "cert and key go together", "rpc is required", "set registry", "duplicate name", `kind "bitcoin"`, `log.level "chatty"`, "maxRecordsInFlight -1", "admissionWait -1s"} {
+	for _, want := range []string{`store.driver "mysql"`, "store.dsn: required", "store.checkpointPages -1", "cert and key go together", "rpc is required", "set registry", "duplicate name", `kind "bitcoin"`, `log.level "chatty"`, "maxRecordsInFlight -1", "maxBodyBytesInFlight -1", "admissionWait -1s"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in:\n%v", want, err)
 		}

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -188,34 +187,17 @@ func TestUnusualRecordIDsAreFound(t *testing.T) {
 // it once: -bench MigrateRecordIDs -benchtime 1x.
 func BenchmarkMigrateRecordIDs(b *testing.B) {
 	const n = 1_000_000
+	const someID = "urn:example:known"
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
-		path := filepath.Join(b.TempDir(), "v9.db")
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sqlstore.MigrateTo(ctx, db, sqlite.Dialect, 9); err != nil {
-			b.Fatal(err)
-		}
-		for _, q := range []string{
-			`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < ` + strconv.Itoa(n) + `)
+		path := storeAt(b, 9,
+			`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < `+strconv.Itoa(n)+`)
 			 INSERT INTO records (rid, record_id, head_seq) SELECT i, 'urn:uuid:' || lower(hex(randomblob(16))), i FROM c`,
+			`UPDATE records SET record_id = '`+someID+`' WHERE rid = 4242`,
 			`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)
 			 SELECT rid, rid, record_id, 'sha256:' || hex(randomblob(32)), 'CertificateOfOrigin', '1.0', 'did:web:a.example', 'a', '', '{}', 0, 0 FROM records`,
-		} {
-			if _, err := db.ExecContext(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-		}
-		var someID string
-		if err := db.QueryRowContext(ctx, `SELECT record_id FROM records WHERE rid = 4242`).Scan(&someID); err != nil {
-			b.Fatal(err)
-		}
-		if err := db.Close(); err != nil {
-			b.Fatal(err)
-		}
+		)
 		b.StartTimer()
 		start := time.Now()
 		s, err := sqlite.Open(ctx, path)

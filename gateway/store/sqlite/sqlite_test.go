@@ -171,6 +171,28 @@ func BenchmarkClaim(b *testing.B) {
 	storetest.BenchmarkClaim(b, testenv.SQLiteStore(b), 100_000)
 }
 
+// storeAt returns the path of a new SQLite file migrated to version and
+// filled by the statements fill (for the migration benchmarks).
+func storeAt(tb testing.TB, version int, fill ...string) string {
+	tb.Helper()
+	ctx := context.Background()
+	path := filepath.Join(tb.TempDir(), "v"+strconv.Itoa(version)+".db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if err := sqlstore.MigrateTo(ctx, db, sqlite.Dialect, version); err != nil {
+		tb.Fatal(err)
+	}
+	for _, q := range fill {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return path
+}
+
 // BenchmarkMigrateCodes measures the first start of this build on a store
 // at version 6 holding n versions with four index codes each (two HS
 // codes, two countries), filled by SQL: migration 7 rewrites the codes
@@ -181,16 +203,8 @@ func BenchmarkMigrateCodes(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
-		path := filepath.Join(b.TempDir(), "v6.db")
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sqlstore.MigrateTo(ctx, db, sqlite.Dialect, 6); err != nil {
-			b.Fatal(err)
-		}
-		for _, q := range []string{
-			`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < ` + strconv.Itoa(n) + `)
+		path := storeAt(b, 6,
+			`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < `+strconv.Itoa(n)+`)
 			 INSERT INTO records (rid, record_id, head_seq) SELECT i, 'urn:uuid:' || hex(randomblob(16)), i FROM c`,
 			`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)
 			 SELECT rid, rid, record_id, 'sha256:' || hex(randomblob(32)), 'CertificateOfOrigin', '1.0', 'did:web:a.example', 'a', '', '{}', 0, 0 FROM records`,
@@ -198,14 +212,7 @@ func BenchmarkMigrateCodes(b *testing.B) {
 			`INSERT OR IGNORE INTO record_codes (seq, kind, code) SELECT seq, 'hs', printf('%02d%08d', 1 + abs(random()) % 97, abs(random()) % 100000000) FROM versions`,
 			`INSERT OR IGNORE INTO record_codes (seq, kind, code) SELECT seq, 'country', char(65 + abs(random()) % 26, 65 + abs(random()) % 26) FROM versions`,
 			`INSERT OR IGNORE INTO record_codes (seq, kind, code) SELECT seq, 'country', char(65 + abs(random()) % 26, 65 + abs(random()) % 26) FROM versions`,
-		} {
-			if _, err := db.ExecContext(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := db.Close(); err != nil {
-			b.Fatal(err)
-		}
+		)
 		b.StartTimer()
 		s, err := sqlite.Open(ctx, path)
 		if err != nil {

@@ -259,33 +259,23 @@ func (r *Relay) process(c claimed) {
 	}
 }
 
-// keepLease renews owner's lease on d every third of the lease until the
-// returned stop is called; lost is called if the lease was lost.
+// keepLease renews owner's lease on d every third of the lease
+// (store.KeepLease) until the returned stop is called; lost is called if
+// the lease was lost, or could not be renewed for two thirds of it.
 func (r *Relay) keepLease(ctx context.Context, owner string, d store.Delivery, lost func()) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(r.lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			err := r.store.Renew(ctx, owner, d, r.lease)
-			switch {
-			case errors.Is(err, store.ErrLeaseLost):
-				r.log.Warn("relay: lease lost during an attempt; another worker has the delivery", "record", d.RecordID, "ledger", d.Ledger)
-				lost()
-				return
-			case err != nil && ctx.Err() == nil:
-				r.log.Error("relay: renew lease", "record", d.RecordID, "ledger", d.Ledger, "err", err)
-			}
+	return store.KeepLease(ctx, r.lease, func(ctx context.Context) (bool, error) {
+		err := r.store.Renew(ctx, owner, d, r.lease)
+		switch {
+		case errors.Is(err, store.ErrLeaseLost):
+			return false, nil
+		case err != nil && ctx.Err() == nil:
+			r.log.Error("relay: renew lease", "record", d.RecordID, "ledger", d.Ledger, "err", err)
 		}
-	}()
-	return func() { cancel(); <-done }
+		return err == nil, err
+	}, func() {
+		r.log.Warn("relay: lease lost or about to lapse during an attempt; stopping it", "record", d.RecordID, "ledger", d.Ledger)
+		lost()
+	})
 }
 
 // attempt computes the delivery's next state, and the state it had just

@@ -22,31 +22,46 @@ func WithLease(ctx context.Context, l Leases, name, owner string, ttl time.Durat
 		return false, err
 	}
 	fctx, cancel := context.WithCancel(ctx)
-	renewed := make(chan struct{})
+	stop := KeepLease(fctx, ttl, func(ctx context.Context) (bool, error) {
+		return l.AcquireLease(ctx, name, owner, ttl)
+	}, cancel)
+	err = fn(fctx)
+	cancel()
+	stop()
+	_ = l.ReleaseLease(context.WithoutCancel(ctx), name, owner)
+	return true, err
+}
+
+// KeepLease renews a lease of length ttl, taken just now, every ttl/3
+// until the returned stop is called (or ctx ends): renew reports whether
+// the lease is still held. It calls lost, once, and stops renewing when
+// renew says the lease is gone, or when renewals have failed for two
+// thirds of ttl, before the lease lapses and another holder may start.
+func KeepLease(ctx context.Context, ttl time.Duration, renew func(context.Context) (held bool, err error), lost func()) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
 	go func() {
-		defer close(renewed)
+		defer close(done)
 		last := time.Now()
 		t := time.NewTicker(ttl / 3)
 		defer t.Stop()
 		for {
 			select {
-			case <-fctx.Done():
+			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			ok, err := l.AcquireLease(fctx, name, owner, ttl)
+			held, err := renew(ctx)
 			switch {
-			case err == nil && ok:
+			case err == nil && held:
 				last = time.Now()
+			case ctx.Err() != nil:
+				return
 			case err == nil || time.Since(last) > ttl*2/3:
-				cancel() // lost, or about to lapse: stop before another instance starts
+				lost() // lost, or about to lapse
 				return
 			}
 		}
 	}()
-	err = fn(fctx)
-	cancel()
-	<-renewed
-	_ = l.ReleaseLease(context.WithoutCancel(ctx), name, owner)
-	return true, err
+	return func() { cancel(); <-done }
 }

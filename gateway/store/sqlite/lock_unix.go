@@ -9,10 +9,6 @@ import (
 	"syscall"
 )
 
-// ErrLocked: another store (in this process or another) accepts records
-// into the database file.
-var ErrLocked = errors.New("the database is in use by another store")
-
 // lockFile takes an exclusive lock on the file at path (creating it), or
 // fails at once with ErrLocked if it is held; unlock releases it. The
 // lock goes with the process, so a crashed gateway leaves none behind.

@@ -5,6 +5,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -12,6 +13,10 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
+
+// ErrLocked: another store (in this process or another) accepts records
+// into the database file.
+var ErrLocked = errors.New("the database is in use by another store")
 
 // Dialect is SQLite's sqlstore dialect.
 var Dialect = sqlstore.Dialect{

@@ -47,14 +47,21 @@ const auditInsertOfVersion = `INSERT INTO audit (time, actor, action, record_id,
 
 // AppendAudit implements store.Audit.
 func (s *Store) AppendAudit(ctx context.Context, e store.AuditEntry) error {
-	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
+	return s.group(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.appendAudit(ctx, tx, e, 0) })
 }
 
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry) error {
+// appendAudit appends e in tx; with vseq not 0, e is an entry of the
+// record of that version, found by the versions' key instead of by id.
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e store.AuditEntry, vseq int64) error {
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	_, err := s.stmt(ctx, tx, s.auditInsert()).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
+	var err error
+	if vseq != 0 {
+		_, err = s.stmt(ctx, tx, auditInsertOfVersion).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, vseq, e.Detail)
+	} else {
+		_, err = s.stmt(ctx, tx, s.auditInsert()).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, e.RecordID, e.Detail)
+	}
 	return err
 }
 

@@ -177,17 +177,11 @@ func (s *Store) update(ctx context.Context, owner string, d store.Delivery, rele
 			return err
 		}
 		for _, e := range audit {
-			if e.Time.IsZero() {
-				e.Time = s.now()
+			of := int64(0)
+			if e.RecordID == d.RecordID {
+				of = vseq // the delivery's version names the record: no lookup by id
 			}
-			if e.RecordID != d.RecordID {
-				if err := s.appendAudit(ctx, tx, e); err != nil {
-					return err
-				}
-				continue
-			}
-			// The delivery's version names the record: no lookup by id.
-			if _, err := s.stmt(ctx, tx, auditInsertOfVersion).ExecContext(ctx, e.Time.UnixNano(), e.Actor, e.Action, e.RecordID, vseq, e.Detail); err != nil {
+			if err := s.appendAudit(ctx, tx, e, of); err != nil {
 				return err
 			}
 		}

@@ -447,7 +447,9 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 				return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)
 			}
 			s.inserts[t] = append(s.inserts[t], st)
-			if t == 0 {
+			if t == 0 && s.recordsUpsert() == `` {
+				s.upserts = append(s.upserts, st) // the same statement (Close is idempotent)
+			} else if t == 0 {
 				st, err := s.db.PrepareContext(ctx, s.q(head+` VALUES `+placeholders(k, len(ins.types))+s.recordsUpsert()))
 				if err != nil {
 					return fmt.Errorf("sqlstore: prepare %s: %w", ins.head, err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,6 +38,9 @@ type partnerChain struct {
 	contract *bind.BoundContract
 	address  common.Address
 	abiPath  string
+
+	mu    sync.Mutex
+	nonce uint64 // the next transaction's; the pool's pending nonce lags a send
 }
 
 type certificate struct {
@@ -83,7 +87,7 @@ func startPartnerChain(t testing.TB) *partnerChain {
 	if _, err := bind.WaitDeployed(ctx, c.Client(), tx); err != nil {
 		t.Fatal(err)
 	}
-	return &partnerChain{chain: c, contract: bound, address: addr, abiPath: "testdata/OriginRegistry.abi"}
+	return &partnerChain{chain: c, contract: bound, address: addr, abiPath: "testdata/OriginRegistry.abi", nonce: tx.Nonce() + 1}
 }
 
 func (p *partnerChain) certify(t testing.TB, cert certificate) common.Hash {
@@ -92,10 +96,17 @@ func (p *partnerChain) certify(t testing.TB, cert certificate) common.Hash {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Back-to-back sends would otherwise both ask the pool for the pending
+	// nonce, which it updates asynchronously, and collide ("replacement
+	// transaction underpriced").
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	opts.Nonce = new(big.Int).SetUint64(p.nonce)
 	tx, err := p.contract.Transact(opts, "certify", cert)
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.nonce++
 	return tx.Hash()
 }
 

@@ -367,7 +367,11 @@ func TestWritesLongerThanTheLeaseAreMadeOnce(t *testing.T) {
 	e := newEnvRouting(t, routing.Target{Ledger: "a", Disclosure: adapters.DisclosureFull})
 	e.ledgers = map[string]*memory.Ledger{"a": memory.NewLedger()}
 	ids := e.submit(t, 6)
-	const lease = 60 * time.Millisecond
+	// Long enough that no renewal (a store write) is held up past two
+	// thirds of it on a loaded CI machine: the relay would then stop the
+	// attempt and let the lease lapse, and another worker may write again
+	// (60 ms did not hold under -race with other packages' tests).
+	const lease = 300 * time.Millisecond
 	slow := &slowWrites{hold: 4 * lease, writes: map[string]int{}}
 	ads := e.adapters(func(_ string, a adapters.Adapter) adapters.Adapter { slow.Adapter = a; return slow })
 	stop := run(t, relay.New(e.store, schema.Default(), ads, append(fast(), relay.WithWorkers(8), relay.WithLease(lease))...))

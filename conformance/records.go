@@ -21,6 +21,24 @@ func NewRecordID() string {
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// SensorDoc returns the shipped complete SensorReading example (small,
+// every field filled) as a JSON object with a fresh id and no
+// supersedes: the start of a test's record, to edit and validate.
+func SensorDoc(t testing.TB) map[string]any {
+	t.Helper()
+	base, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["id"] = NewRecordID()
+	delete(doc, "supersedes")
+	return doc
+}
+
 // recordMaker builds valid records with fresh ids from the shipped
 // examples.
 type recordMaker struct {
@@ -33,16 +51,7 @@ type recordMaker struct {
 // edits to its fields.
 func (m recordMaker) make(edits ...func(map[string]any)) *schema.Record {
 	m.t.Helper()
-	base, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(base, &doc); err != nil {
-		m.t.Fatal(err)
-	}
-	doc["id"] = NewRecordID()
-	delete(doc, "supersedes")
+	doc := SensorDoc(m.t)
 	for _, e := range edits {
 		e(doc)
 	}

@@ -124,17 +124,7 @@ func (c *txCounter) writes(t *testing.T) uint64 {
 // record returns a valid SensorReading with a fresh id.
 func record(t testing.TB) *schema.Record {
 	t.Helper()
-	b, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["id"] = conformance.NewRecordID()
-	delete(doc, "supersedes")
-	return validate(t, doc)
+	return validate(t, conformance.SensorDoc(t))
 }
 
 // next returns a new version of rec superseding it.

@@ -76,17 +76,9 @@ func testCtx(t testing.TB, d time.Duration) context.Context {
 // superseding supersedes (if not empty).
 func record(t testing.TB, id, value string, supersedes schema.Digest) *schema.Record {
 	t.Helper()
-	base, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(base, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := conformance.SensorDoc(t)
 	doc["id"] = id
 	doc["value"] = value
-	delete(doc, "supersedes")
 	if supersedes != "" {
 		doc["supersedes"] = string(supersedes)
 	}

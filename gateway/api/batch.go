@@ -23,9 +23,6 @@ const (
 	MaxBatchItems = 1000
 	// MaxBatchBytes is the largest batch body.
 	MaxBatchBytes = 32 << 20
-	// batchWriters bounds the records of one batch being stored at once;
-	// the store's group commit takes them together.
-	batchWriters = 256
 )
 
 // BatchView answers POST /v1/records:batch: one result per item, in the
@@ -100,33 +97,30 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request, p auth.Princi
 		}
 		recs[i] = rec
 	})
-	// Store: one sequence of items per record id, sequences concurrently.
-	var order []string
-	byID := map[string][]int{}
+	// Store: all in one call, so the store's writer takes them together
+	// and this request waits for it once (items with the same id in
+	// their order).
+	var stored []*schema.Record
+	var at []int // stored[k] is item at[k]
 	for i, rec := range recs {
-		if rec == nil {
-			continue
+		if rec != nil {
+			stored = append(stored, rec)
+			at = append(at, i)
 		}
-		if _, seen := byID[rec.ID]; !seen {
-			order = append(order, rec.ID)
-		}
-		byID[rec.ID] = append(byID[rec.ID], i)
 	}
-	who := submitter(p)
-	parallel(len(order), batchWriters, func(k int) {
-		for _, i := range byID[order[k]] {
-			code, view, pr, err := s.submit(r, who, recs[i])
-			switch {
-			case err != nil:
-				s.cfg.Logger.ErrorContext(r.Context(), "api: storing a batch item failed", slog.Int("index", i), slog.String("record", recs[i].ID), slog.Any("err", err))
-				fail(i, newProblem(http.StatusInternalServerError, "internal", "Internal error", "the record could not be stored; it was not accepted, send it again", nil))
-			case pr != nil:
-				fail(i, pr)
-			default:
-				results[i] = BatchItemView{Index: i, Code: code, AcceptedView: view}
-			}
+	for k, o := range s.cfg.Ingest.SubmitRecords(r.Context(), submitter(p), stored) {
+		i := at[k]
+		code, view, pr, err := s.submitted(r, o.Result, o.Err)
+		switch {
+		case err != nil:
+			s.cfg.Logger.ErrorContext(r.Context(), "api: storing a batch item failed", slog.Int("index", i), slog.String("record", recs[i].ID), slog.Any("err", err))
+			fail(i, newProblem(http.StatusInternalServerError, "internal", "Internal error", "the record could not be stored; it was not accepted, send it again", nil))
+		case pr != nil:
+			fail(i, pr)
+		default:
+			results[i] = BatchItemView{Index: i, Code: code, AcceptedView: view}
 		}
-	})
+	}
 	release() // the records are stored (or refused); the answer is small
 	out := BatchView{Results: results}
 	for _, res := range results {

@@ -127,6 +127,11 @@ func submitter(p auth.Principal) ingest.Submitter {
 // (forbidden issuer, conflicting version); err is a server failure.
 func (s *Server) submit(r *http.Request, who ingest.Submitter, rec *schema.Record) (int, *AcceptedView, *problem, error) {
 	res, err := s.cfg.Ingest.SubmitRecord(r.Context(), who, rec)
+	return s.submitted(r, res, err)
+}
+
+// submitted is submit's answer for one record's outcome.
+func (s *Server) submitted(r *http.Request, res ingest.Result, err error) (int, *AcceptedView, *problem, error) {
 	if err != nil {
 		if pr := submitProblem(err); pr != nil {
 			return pr.Status, nil, pr, nil

@@ -71,9 +71,55 @@ func (in *Ingestor) Submit(ctx context.Context, who Submitter, data []byte) (Res
 
 // SubmitRecord stores an already validated record.
 func (in *Ingestor) SubmitRecord(ctx context.Context, who Submitter, rec *schema.Record) (Result, error) {
-	if !who.AnyIssuer && rec.Issuer.ID != who.Issuer {
-		return Result{}, fmt.Errorf("record %s: issuer %q is not %s's issuer %q: %w", rec.ID, rec.Issuer.ID, who.Partner, who.Issuer, ErrForbidden)
+	o := in.SubmitRecords(ctx, who, []*schema.Record{rec})[0]
+	return o.Result, o.Err
+}
+
+// Outcome is one record's outcome in SubmitRecords.
+type Outcome struct {
+	Result Result
+	Err    error
+}
+
+// SubmitRecords stores already validated records, each on its own as
+// SubmitRecord would (one record's refusal does not affect the others):
+// records with the same id in their order, the others in any order.
+// outcomes[i] is recs[i]'s. The store takes them in one call when it
+// implements store.BatchAccepter.
+func (in *Ingestor) SubmitRecords(ctx context.Context, who Submitter, recs []*schema.Record) []Outcome {
+	out := make([]Outcome, len(recs))
+	reqs := make([]store.AcceptRequest, 0, len(recs))
+	idx := make([]int, 0, len(recs)) // reqs[k] is recs[idx[k]]'s
+	for i, rec := range recs {
+		if !who.AnyIssuer && rec.Issuer.ID != who.Issuer {
+			out[i].Err = fmt.Errorf("record %s: issuer %q is not %s's issuer %q: %w", rec.ID, rec.Issuer.ID, who.Partner, who.Issuer, ErrForbidden)
+			continue
+		}
+		reqs = append(reqs, in.acceptRequest(who, rec))
+		idx = append(idx, i)
 	}
+	if len(reqs) == 0 {
+		return out
+	}
+	for k, o := range store.AcceptAll(ctx, in.store, reqs) {
+		i := idx[k]
+		if o.Err != nil {
+			out[i].Err = o.Err
+			continue
+		}
+		res := Result{Record: recs[i], Version: o.Result.Version, Existing: o.Result.Existing, Deliveries: reqs[k].Deliveries}
+		out[i].Result = res
+		if !res.Existing && in.onAccept != nil {
+			in.onAccept(who, res)
+		}
+	}
+	return out
+}
+
+// acceptRequest is what the store is asked to accept for rec: its
+// version (with the fields the store indexes), a delivery for each ledger
+// its route names, and the audit entry.
+func (in *Ingestor) acceptRequest(who Submitter, rec *schema.Record) store.AcceptRequest {
 	v := store.Version{
 		RecordID: rec.ID, Digest: rec.Digest, Type: rec.Type, SchemaVersion: rec.SchemaVersion,
 		Issuer: rec.Issuer.ID, Partner: who.Partner, Supersedes: rec.Supersedes, Canonical: rec.Canonical,
@@ -84,16 +130,9 @@ func (in *Ingestor) SubmitRecord(ctx context.Context, who Submitter, rec *schema
 		}
 	}
 	v.HSCodes, v.Countries = IndexCodes(rec.Canonical)
-	deliveries := in.router.Deliveries(who.Partner, rec.Type)
-	res, err := in.store.Accept(ctx, v, deliveries, store.AuditEntry{
-		Actor: who.Partner, Action: "record.accepted", Detail: string(rec.Digest),
-	})
-	if err != nil {
-		return Result{}, err
+	return store.AcceptRequest{
+		Version:    v,
+		Deliveries: in.router.Deliveries(who.Partner, rec.Type),
+		Audit:      store.AuditEntry{Actor: who.Partner, Action: "record.accepted", Detail: string(rec.Digest)},
 	}
-	out := Result{Record: rec, Version: res.Version, Existing: res.Existing, Deliveries: deliveries}
-	if !res.Existing && in.onAccept != nil {
-		in.onAccept(who, out)
-	}
-	return out, nil
 }

@@ -136,20 +136,11 @@ func sensor(t testing.TB, id, value string, supersedes schema.Digest) *schema.Re
 
 func sensorDoc(t testing.TB, id, value string, supersedes schema.Digest) map[string]any {
 	t.Helper()
-	base, err := schema.ExampleOf(schema.TypeSensorReading, "complete")
-	if err != nil {
-		t.Fatal(err)
+	doc := conformance.SensorDoc(t)
+	if id != "" {
+		doc["id"] = id
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(base, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if id == "" {
-		id = conformance.NewRecordID()
-	}
-	doc["id"] = id
 	doc["value"] = value
-	delete(doc, "supersedes")
 	if supersedes != "" {
 		doc["supersedes"] = string(supersedes)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -74,11 +75,7 @@ func TestRecordIDsStayUniqueAcrossReopen(t *testing.T) {
 // The integrity check finds a record id held by two records, which no
 // unique index refuses on SQLite.
 func TestIntegrityFindsASharedRecordID(t *testing.T) {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ledgergate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := testenv.SQLiteStore(t)
 	v := idVersion("urn:example:shared", 0, "")
 	if _, err := acceptID(t, s, v); err != nil {
 		t.Fatal(err)
@@ -95,7 +92,7 @@ func TestIntegrityFindsASharedRecordID(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = s.CheckIntegrity(ctx)
+	err := s.CheckIntegrity(ctx)
 	if !errors.Is(err, sqlstore.ErrIntegrity) || !strings.Contains(err.Error(), "sharing it") {
 		t.Fatalf("CheckIntegrity = %v; want the shared record id reported", err)
 	}
@@ -152,11 +149,7 @@ func TestOneStoreAtATimeAcceptsIntoAFile(t *testing.T) {
 // Ids of any characters are found again, by reads (the SQL side of the
 // id index) and by a replay (the writer's side).
 func TestUnusualRecordIDsAreFound(t *testing.T) {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ledgergate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := testenv.SQLiteStore(t)
 	ctx := context.Background()
 	ids := []string{"urn:example:café-ü", "urn:example:with space", `urn:example:"quoted" OR NEAR(a b)`, "urn:example:日本", "i", "x*"}
 	for _, id := range ids {

@@ -102,43 +102,93 @@ func (s *Store) startBatcher() {
 
 // Accept implements store.Records.
 func (s *Store) Accept(ctx context.Context, v store.Version, deliveries []store.NewDelivery, audit store.AuditEntry) (store.AcceptResult, error) {
-	policies := make([]string, len(deliveries))
-	for i, d := range deliveries {
-		b, err := json.Marshal(d.Policy)
-		if err != nil {
-			return store.AcceptResult{}, fmt.Errorf("sqlstore: delivery policy for %s: %w", d.Ledger, err)
-		}
-		policies[i] = string(b)
-	}
-	req := &acceptReq{ctx: ctx, v: v, deliveries: deliveries, policies: policies, body: encodeBody(v.Canonical), audit: audit, done: make(chan acceptResp, 1)}
-	if s.d.Terms {
-		req.terms = terms(v.HSCodes, v.Countries)
-	}
-	r, err := s.enqueue(ctx, req)
+	req, err := s.acceptRequest(ctx, store.AcceptRequest{Version: v, Deliveries: deliveries, Audit: audit})
 	if err != nil {
 		return store.AcceptResult{}, err
 	}
+	r := s.enqueue(ctx, req)[0]
 	return r.res, r.err
 }
 
-// enqueue hands req to the writer goroutine and waits for its outcome.
-func (s *Store) enqueue(ctx context.Context, req *acceptReq) (acceptResp, error) {
+var _ store.BatchAccepter = (*Store)(nil)
+
+// AcceptBatch implements store.BatchAccepter: the requests are queued to
+// the writer in their order, which keeps the order of those for one
+// record id (the writer takes a repeated id in a later wave or batch),
+// and their outcomes are collected by this one goroutine.
+func (s *Store) AcceptBatch(ctx context.Context, reqs []store.AcceptRequest) []store.AcceptOutcome {
+	out := make([]store.AcceptOutcome, len(reqs))
+	queued := make([]*acceptReq, 0, len(reqs))
+	at := make([]int, 0, len(reqs)) // queued[k] is reqs[at[k]]'s
+	for i, q := range reqs {
+		req, err := s.acceptRequest(ctx, q)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		queued, at = append(queued, req), append(at, i)
+	}
+	for k, r := range s.enqueue(ctx, queued...) {
+		out[at[k]] = store.AcceptOutcome{Result: r.res, Err: r.err}
+	}
+	return out
+}
+
+// acceptRequest prepares q for the writer: the caller, not the writer,
+// encodes its policies, body and index terms.
+func (s *Store) acceptRequest(ctx context.Context, q store.AcceptRequest) (*acceptReq, error) {
+	policies := make([]string, len(q.Deliveries))
+	for i, d := range q.Deliveries {
+		b, err := json.Marshal(d.Policy)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: delivery policy for %s: %w", d.Ledger, err)
+		}
+		policies[i] = string(b)
+	}
+	req := &acceptReq{ctx: ctx, v: q.Version, deliveries: q.Deliveries, policies: policies, body: encodeBody(q.Version.Canonical), audit: q.Audit, done: make(chan acceptResp, 1)}
+	if s.d.Terms {
+		req.terms = terms(q.Version.HSCodes, q.Version.Countries)
+	}
+	return req, nil
+}
+
+// enqueue hands reqs to the writer goroutine in their order and waits
+// for their outcomes, resps[i] being reqs[i]'s. A request not handed
+// over has the reason as its outcome: the store is closed, or ctx ended
+// first (then none after it is handed over either).
+func (s *Store) enqueue(ctx context.Context, reqs ...*acceptReq) []acceptResp {
+	resps := make([]acceptResp, len(reqs))
 	s.closeMu.Lock()
 	closed := s.closed
 	if !closed {
-		s.pending.Add(1)
+		s.pending.Add(1) // Close waits for these outcomes
 	}
 	s.closeMu.Unlock()
 	if closed {
-		return acceptResp{}, errors.New("sqlstore: store is closed")
+		err := errors.New("sqlstore: store is closed")
+		for i := range resps {
+			resps[i].err = err
+		}
+		return resps
 	}
 	defer s.pending.Done()
-	select {
-	case s.queue <- req:
-	case <-ctx.Done():
-		return acceptResp{}, ctx.Err()
+	sent := 0
+send:
+	for ; sent < len(reqs); sent++ {
+		select {
+		case s.queue <- reqs[sent]:
+		case <-ctx.Done():
+			break send
+		}
 	}
-	return <-req.done, nil // the batch always answers, even if ctx ends meanwhile
+	for i, req := range reqs {
+		if i < sent {
+			resps[i] = <-req.done // the batch always answers, even if ctx ends meanwhile
+		} else {
+			resps[i].err = ctx.Err()
+		}
+	}
+	return resps
 }
 
 // group runs fn in a transaction. With Dialect.GroupWrites it is queued
@@ -155,11 +205,7 @@ func (s *Store) group(ctx context.Context, fn func(context.Context, *sql.Tx) err
 	if !s.d.GroupWrites {
 		return s.inTx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
 	}
-	r, err := s.enqueue(ctx, &acceptReq{ctx: ctx, write: fn, done: make(chan acceptResp, 1)})
-	if err != nil {
-		return err
-	}
-	return r.err
+	return s.enqueue(ctx, &acceptReq{ctx: ctx, write: fn, done: make(chan acceptResp, 1)})[0].err
 }
 
 // answer is a request's outcome, to be sent once the writer has counted

@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		"Versions":              versions,
 		"ConcurrentAccept":      concurrentAccept,
 		"MixedBatch":            mixedBatch,
+		"AcceptBatch":           acceptBatch,
 		"ListFilters":           listFilters,
 		"ListPagination":        listPagination,
 		"ListCodes":             listCodes,

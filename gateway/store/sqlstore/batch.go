@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 )
@@ -37,7 +38,7 @@ type acceptReq struct {
 	deliveries []store.NewDelivery
 	policies   []string // deliveries[i].Policy as JSON, encoded by the caller, not the writer
 	body       []byte   // v.Canonical as stored (encodeBody), also encoded by the caller
-	terms      string   // the index terms of v (Dialect.Terms), also built by the caller
+	terms      string   // the index terms of v (Dialect.Terms or DeferredCodes), built by the caller
 	audit      store.AuditEntry
 	done       chan acceptResp
 }
@@ -146,8 +147,11 @@ func (s *Store) acceptRequest(ctx context.Context, q store.AcceptRequest) (*acce
 		policies[i] = string(b)
 	}
 	req := &acceptReq{ctx: ctx, v: q.Version, deliveries: q.Deliveries, policies: policies, body: encodeBody(q.Version.Canonical), audit: q.Audit, done: make(chan acceptResp, 1)}
-	if s.d.Terms {
+	switch {
+	case s.d.Terms:
 		req.terms = terms(q.Version.HSCodes, q.Version.Countries)
+	case s.d.DeferredCodes:
+		req.terms = codeTerms(q.Version.HSCodes, q.Version.Countries)
 	}
 	return req, nil
 }
@@ -281,6 +285,9 @@ func (s *Store) acceptBatch(batch []*acceptReq, answers []answer) []answer {
 			answers = s.acceptBatch([]*acceptReq{r}, answers)
 		}
 		return answers
+	}
+	if err == nil && slices.ContainsFunc(live, func(r *acceptReq) bool { return r.write == nil }) {
+		s.codesDue() // versions were accepted
 	}
 	for i, r := range live {
 		if err != nil {

@@ -23,15 +23,20 @@ var integrityChecks = []integrityCheck{
 	{"audit entries of a missing record", `SELECT COUNT(*) FROM audit a WHERE a.rid <> 0 AND NOT EXISTS (SELECT 1 FROM records r WHERE r.rid = a.rid AND r.record_id = a.record_id)`},
 }
 
-// codesCheck is the index codes' relation to their versions. A
+// codesChecks are the index codes' relation to their versions. A
 // contentless FTS5 table (Dialect.Terms) cannot list its rows, but every
 // version's row holds an h or a c term, so prefix queries on those find
-// them all.
-func (s *Store) codesCheck() integrityCheck {
-	if s.d.Terms {
-		return integrityCheck{"index codes of a missing version", `SELECT COUNT(*) FROM record_terms WHERE record_terms MATCH '"h"* OR "c"*' AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = record_terms.rowid)`}
+// them all. With Dialect.DeferredCodes, every version up to the
+// indexer's watermark that has codes must have them in record_codes.
+func (s *Store) codesChecks() []integrityCheck {
+	orphans := integrityCheck{"index codes of a missing version", `SELECT COUNT(*) FROM record_codes c WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = c.seq)`}
+	switch {
+	case s.d.DeferredCodes:
+		return []integrityCheck{orphans, {"versions whose codes the indexer passed over", `SELECT COUNT(*) FROM versions v WHERE v.seq <= (SELECT indexed_through FROM code_index) AND cardinality(v.codes) > 0 AND NOT EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq)`}}
+	case s.d.Terms:
+		return []integrityCheck{{"index codes of a missing version", `SELECT COUNT(*) FROM record_terms WHERE record_terms MATCH '"h"* OR "c"*' AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = record_terms.rowid)`}}
 	}
-	return integrityCheck{"index codes of a missing version", `SELECT COUNT(*) FROM record_codes c WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = c.seq)`}
+	return []integrityCheck{orphans}
 }
 
 // idChecks are the record ids' relations (Dialect.IDTerms: no unique
@@ -67,7 +72,7 @@ func (s *Store) CheckIntegrity(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("%w: record ids: %w", ErrIntegrity, err))
 		}
 	}
-	for _, c := range append(append(slices.Clip(integrityChecks), s.codesCheck()), s.idChecks()...) {
+	for _, c := range append(append(slices.Clip(integrityChecks), s.codesChecks()...), s.idChecks()...) {
 		var n int64
 		if err := s.db.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: integrity check (%s): %w", c.what, err)

@@ -117,6 +117,9 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	if err != nil {
 		return store.Page{}, err
 	}
+	if s.d.PlanEachArg != nil {
+		args = append([]any{s.d.PlanEachArg}, args...)
+	}
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return store.Page{}, err
@@ -185,13 +188,15 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 	if limit > 1000 {
 		limit = 1000
 	}
-	var where []string
-	add := func(cond string, a ...any) {
-		where = append(where, cond)
-		args = append(args, a...)
-	}
 	if strings.Trim(q.HSCode, "0123456789") != "" {
 		return "", nil, 0, fmt.Errorf("hs code filter %q: digits only: %w", q.HSCode, store.ErrInvalidQuery)
+	}
+	// The filters but the codes and the cursor.
+	var filters []string
+	var filterArgs []any
+	filter := func(cond string, a ...any) {
+		filters = append(filters, cond)
+		filterArgs = append(filterArgs, a...)
 	}
 	// A version is listed when it is its record's head. The record is
 	// reached by its key (so no index on head_seq is needed, store
@@ -200,55 +205,73 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 	// whole of records and sorted every later version for each page (22
 	// ms a page on 20,000 records), where versions read in seq order stop
 	// at the page's end.
-	from := `versions v`
-	add(`v.seq = (SELECT h.head_seq FROM records h WHERE h.rid = v.rid)`)
-	order := `v.seq`
-	if s.d.Terms && (q.HSCode != "" || q.Country != "") {
+	filter(`v.seq = (SELECT h.head_seq FROM records h WHERE h.rid = v.rid)`)
+	if q.Type != "" {
+		filter(`v.type = ?`, q.Type)
+	}
+	if q.Issuer != "" {
+		filter(`v.issuer = ?`, q.Issuer)
+	}
+	if q.Partner != "" {
+		filter(`v.partner = ?`, q.Partner)
+	}
+	if !q.From.IsZero() {
+		filter(`v.issued_at >= ?`, q.From.UnixNano())
+	}
+	if !q.To.IsZero() {
+		filter(`v.issued_at < ?`, q.To.UnixNano())
+	}
+	if q.State != "" {
+		filter(`EXISTS (SELECT 1 FROM deliveries d WHERE d.vseq = v.seq AND d.state = ?)`, q.State)
+	}
+	// sel returns the query of the versions in from matching conds (with
+	// args) and the filters, in order, one more than a page.
+	sel := func(from, order string, conds []string, a []any) (string, []any) {
+		return `SELECT ` + versionCols + ` FROM ` + from + ` WHERE ` + strings.Join(append(conds, filters...), " AND ") + ` ORDER BY ` + order + ` LIMIT ?`,
+			append(append(a, filterArgs...), limit+1)
+	}
+	codes := q.HSCode != "" || q.Country != ""
+	switch {
+	case s.d.Terms && codes:
 		// The terms index leads (CROSS JOIN fixes the order): FTS5 walks
 		// the matching doclists in row id (seq) order from the cursor on,
 		// so the page ends after limit matches, with no sort, however
 		// many the whole store holds. Left to itself the planner may
 		// start from an index of versions and sort every match.
-		from = `record_terms CROSS JOIN versions v ON v.seq = record_terms.rowid`
-		order = `record_terms.rowid`
-		add(`record_terms MATCH ?`, termsQuery(q.HSCode, q.Country))
-		add(`record_terms.rowid > ?`, q.After)
-	} else {
-		add(`v.seq > ?`, q.After)
+		query, args = sel(`record_terms CROSS JOIN versions v ON v.seq = record_terms.rowid`, `record_terms.rowid`,
+			[]string{`record_terms MATCH ?`, `record_terms.rowid > ?`}, []any{termsQuery(q.HSCode, q.Country), q.After})
+	case s.d.DeferredCodes && codes:
+		// The versions indexed in record_codes, and those after the
+		// indexer's watermark by the codes in their rows (codeindex.go).
+		// The watermark is the one last seen: the indexed ones may be
+		// more, but never fewer. As a number the planner sees (not a
+		// subquery) it tells how few versions lie after it.
+		w := s.codesIndexed.Load()
+		indexed, ia, tail, ta := deferredCodesFilter(q.HSCode, q.Country)
+		q1, a1 := sel(`versions v`, `v.seq`, []string{`v.seq > ?`, `v.seq <= ?`, indexed}, append([]any{q.After, w}, ia...))
+		q2, a2 := sel(`versions v`, `v.seq`, []string{`v.seq > ?`, tail}, append([]any{max(q.After, w)}, ta...))
+		query = `SELECT * FROM ((` + q1 + `) UNION ALL (` + q2 + `)) AS u ORDER BY seq LIMIT ?`
+		args = append(append(a1, a2...), limit+1)
+	default:
+		conds, a := []string{`v.seq > ?`}, []any{q.After}
 		if q.HSCode != "" {
 			// The range lets the key (kind, code, seq) find the codes
 			// when the planner starts from them (LIKE alone uses an index
 			// only under the C collation); LIKE keeps the match exact.
-			codes, a := `c.code >= ?`, []any{q.HSCode}
+			codes, ca := `c.code >= ?`, []any{q.HSCode}
 			if hi := prefixEnd(q.HSCode); hi != "" {
-				codes, a = codes+` AND c.code < ?`, append(a, hi)
+				codes, ca = codes+` AND c.code < ?`, append(ca, hi)
 			}
-			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`, append(a, q.HSCode+"%")...)
+			conds = append(conds, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`)
+			a = append(append(a, ca...), q.HSCode+"%")
 		}
 		if q.Country != "" {
-			add(`EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`, q.Country)
+			conds = append(conds, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`)
+			a = append(a, q.Country)
 		}
+		query, args = sel(`versions v`, `v.seq`, conds, a)
 	}
-	if q.Type != "" {
-		add(`v.type = ?`, q.Type)
-	}
-	if q.Issuer != "" {
-		add(`v.issuer = ?`, q.Issuer)
-	}
-	if q.Partner != "" {
-		add(`v.partner = ?`, q.Partner)
-	}
-	if !q.From.IsZero() {
-		add(`v.issued_at >= ?`, q.From.UnixNano())
-	}
-	if !q.To.IsZero() {
-		add(`v.issued_at < ?`, q.To.UnixNano())
-	}
-	if q.State != "" {
-		add(`EXISTS (SELECT 1 FROM deliveries d WHERE d.vseq = v.seq AND d.state = ?)`, q.State)
-	}
-	query = `SELECT ` + versionCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
-	return s.q(query), append(args, limit+1), limit, nil
+	return s.q(query), args, limit, nil
 }
 
 // prefixEnd returns the least digit string above every string that

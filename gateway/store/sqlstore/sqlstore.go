@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
@@ -56,6 +57,19 @@ type Dialect struct {
 	// record_terms (SQLite, store version 7; terms.go) instead of rows of
 	// record_codes.
 	Terms bool
+	// DeferredCodes: the accept writes a version's index codes into its
+	// row (versions.codes), and an indexer copies them into
+	// record_codes in transactions of its own (PostgreSQL, store version
+	// 11; codeindex.go).
+	DeferredCodes bool
+	// PlanEachArg, when set, goes first among a list query's arguments
+	// to have the driver send the query as a statement of its own each
+	// time, which the database plans for the arguments' values
+	// (PostgreSQL through pgx: pgx.QueryExecModeExec). A cached
+	// statement's generic plan, which PostgreSQL may choose after five
+	// runs, cannot tell a filter that matches a handful of versions from
+	// one that matches most of them.
+	PlanEachArg any
 	// IDTerms: record ids are indexed in the FTS5 table record_ids
 	// (SQLite, store version 10; ids.go) instead of a unique B-tree
 	// index on records, and the writer keeps a filter of the stored ids
@@ -99,8 +113,14 @@ type Store struct {
 	stmts       prepared      // other prepared statements (prepared.go)
 	chunks      [][]int       // their row counts
 	ids         *idFilter     // Dialect.IDTerms: the stored record ids, once this store may insert records (ids.go)
-	acceptLock  func() (func(), error)
-	release     func() // of the accept lock, once held
+	indexer     *codeIndexer  // Dialect.DeferredCodes
+	manualCodes bool          // WithManualCodeIndex
+	// codesIndexed is the last watermark of the code indexer this store
+	// has seen (Dialect.DeferredCodes): the versions up to it have their
+	// codes in record_codes.
+	codesIndexed atomic.Int64
+	acceptLock   func() (func(), error)
+	release      func() // of the accept lock, once held
 }
 
 var _ store.Store = (*Store)(nil)
@@ -115,6 +135,11 @@ type Option func(*Store)
 // all the time; in WAL mode other connections read beside it. The store
 // closes r with db.
 func WithReader(r *sql.DB) Option { return func(s *Store) { s.r = r } }
+
+// WithManualCodeIndex has a store with Dialect.DeferredCodes index codes
+// only when IndexCodes is called, not in the background: for tests that
+// list versions on both sides of the indexer's watermark.
+func WithManualCodeIndex() Option { return func(s *Store) { s.manualCodes = true } }
 
 // WithAcceptLock has the store take lock before it first inserts records
 // (Dialect.IDTerms): the lock keeps any other store from inserting
@@ -146,6 +171,14 @@ func New(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Store, er
 		return nil, err
 	}
 	s.startBatcher()
+	if d.DeferredCodes {
+		if err := s.loadCodesIndexed(ctx); err != nil {
+			return nil, err
+		}
+		if !s.manualCodes {
+			s.startCodeIndexer()
+		}
+	}
 	return s, nil
 }
 
@@ -166,6 +199,7 @@ func (s *Store) Close() error {
 	s.pending.Wait() // no Accept can start now; let those queued finish
 	close(s.queue)
 	<-s.batcherDone
+	s.stopCodeIndexer()
 	for _, sts := range append(s.inserts, s.upserts, []*sql.Stmt{s.termsInsert, s.idsInsert}) {
 		for _, st := range sts {
 			if st != nil {

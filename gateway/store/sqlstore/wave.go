@@ -121,11 +121,14 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			recArgs = append(recArgs, rid, v.RecordID, v.Seq)
 		}
 		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), r.body, v.IssuedAt.UnixNano(), now.UnixNano())
-		if s.d.Terms {
+		switch {
+		case s.d.DeferredCodes:
+			verArgs = append(verArgs, r.terms)
+		case s.d.Terms:
 			if r.terms != "" {
 				termsDoc = appendTermsRow(termsDoc, v.Seq, r.terms)
 			}
-		} else {
+		default:
 			codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
 			codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
 		}
@@ -221,21 +224,34 @@ func (s *Store) createRecords(ctx context.Context, tx *sql.Tx, ids *idAlloc, liv
 type rowInsert struct {
 	head  string // INSERT INTO t (cols)
 	types []colType
+	// sel, when set, is the select list of the unnest insert
+	// (Dialect.Unnest) over the columns c1, c2, ...; else all of them
+	// as they are.
+	sel string
 }
 
 // acceptInserts returns the inserts of accepting a version, in order:
-// records, versions, deliveries, audit and, without Dialect.Terms, index
-// codes (with it, termsInsert).
+// records, versions, deliveries, audit and, with neither Dialect.Terms
+// (termsInsert instead) nor Dialect.DeferredCodes (a versions column
+// instead, copied later), index codes.
 func acceptInserts(d Dialect) []rowInsert {
-	ins := []rowInsert{
-		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}},
-		{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
-			[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}},
-		{`INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colInt, colInt}},
-		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}},
+	versions := rowInsert{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
+		[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}, ``}
+	if d.DeferredCodes {
+		// The terms, separated by spaces in one text per version (an
+		// array of arrays would unnest to its elements).
+		versions.head = strings.Replace(versions.head, `accepted_at)`, `accepted_at, codes)`, 1)
+		versions.types = append(versions.types, colText)
+		versions.sel = `c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, string_to_array(NULLIF(c13, ''), ' ')`
 	}
-	if !d.Terms {
-		ins = append(ins, rowInsert{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}})
+	ins := []rowInsert{
+		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}, ``},
+		versions,
+		{`INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colInt, colInt}, ``},
+		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}, ``},
+	}
+	if !d.Terms && !d.DeferredCodes {
+		ins = append(ins, rowInsert{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}, ``})
 	}
 	return ins
 }
@@ -319,7 +335,7 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) e
 		return nil
 	}
 	if s.d.Unnest {
-		_, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`, unnestArrays(ins.types, args)...)
+		_, err := tx.ExecContext(ctx, ins.unnest(), unnestArrays(ins.types, args)...)
 		return err
 	}
 	return s.chunked(t, n, func(st *sql.Stmt, from, k int) error {
@@ -395,7 +411,7 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, args []any) (map[
 	}
 	n := len(args) / cols
 	if s.d.Unnest {
-		res, err := tx.ExecContext(ctx, ins.head+` SELECT * FROM unnest(`+unnestArgs(ins.types)+`)`+s.recordsUpsert(), unnestArrays(ins.types, args)...)
+		res, err := tx.ExecContext(ctx, ins.unnest()+s.recordsUpsert(), unnestArrays(ins.types, args)...)
 		if err != nil {
 			return nil, err
 		}
@@ -461,13 +477,21 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 	return nil
 }
 
-// unnestArgs returns "$1::bigint[], $2::text[], ..." for types.
-func unnestArgs(types []colType) string {
-	sel := make([]string, len(types))
-	for c, t := range types {
-		sel[c] = fmt.Sprintf("$%d::%s", c+1, pgArrayTypes[t])
+// unnest returns the insert as one statement over unnest() of one array
+// parameter per column: INSERT INTO t (cols) SELECT sel FROM
+// unnest($1::bigint[], $2::text[], ...) AS u(c1, c2, ...).
+func (ins rowInsert) unnest() string {
+	arrays := make([]string, len(ins.types))
+	cols := make([]string, len(ins.types))
+	for c, t := range ins.types {
+		arrays[c] = fmt.Sprintf("$%d::%s", c+1, pgArrayTypes[t])
+		cols[c] = fmt.Sprintf("c%d", c+1)
 	}
-	return strings.Join(sel, ", ")
+	sel := ins.sel
+	if sel == `` {
+		sel = `*`
+	}
+	return ins.head + ` SELECT ` + sel + ` FROM unnest(` + strings.Join(arrays, ", ") + `) AS u(` + strings.Join(cols, ", ") + `)`
 }
 
 // unnestArrays turns rows of args into one array per column.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
+	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 )
 
 func listFilters(t *testing.T, s store.Store) {
@@ -25,6 +26,9 @@ func listFilters(t *testing.T, s store.Store) {
 		{"CertificateOfOrigin", "did:web:b.example", "b", []string{"090111"}, []string{"CR"}, 2},
 		{"CommercialInvoice", "did:web:a.example", "a", []string{"7213200000", "720917"}, []string{"CA", "US"}, 3},
 		{"SensorReading", "did:web:c.example", "c", nil, []string{"US"}, 4},
+		// A deployment's own type may index any string: spaces, '%',
+		// NUL, and codes longer than any tariff line.
+		{"WarehouseReceipt", "did:web:d.example", "d", []string{"4820 10%\x00x", "48201012345678901234" + strings.Repeat("5", 300)}, []string{"X Y%"}, 5},
 	}
 	ids := map[int]string{}
 	for i, r := range recs {
@@ -41,7 +45,7 @@ func listFilters(t *testing.T, s store.Store) {
 		q    store.Query
 		want []int
 	}{
-		{"all", store.Query{}, []int{0, 1, 2, 3}},
+		{"all", store.Query{}, []int{0, 1, 2, 3, 4}},
 		{"type", store.Query{Type: "CertificateOfOrigin"}, []int{0, 1}},
 		{"issuer", store.Query{Issuer: "did:web:a.example"}, []int{0, 2}},
 		{"partner", store.Query{Partner: "c"}, []int{3}},
@@ -56,9 +60,14 @@ func listFilters(t *testing.T, s store.Store) {
 		{"hs no match", store.Query{HSCode: "0102"}, nil},
 		{"country and hs", store.Query{Country: "MX", HSCode: "7213"}, []int{0}},
 		{"country", store.Query{Country: "US"}, []int{2, 3}},
-		{"from", store.Query{From: base.AddDate(0, 0, 3)}, []int{2, 3}},
+		{"country with a space and a percent sign", store.Query{Country: "X Y%"}, []int{4}},
+		{"country a prefix of one", store.Query{Country: "X"}, nil},
+		{"hs before a space", store.Query{HSCode: "4820"}, []int{4}},
+		{"hs longer than sixteen digits", store.Query{HSCode: "482010123456789012345"}, []int{4}},
+		{"hs longer than sixteen digits, no match", store.Query{HSCode: "482010123456789012346"}, nil},
+		{"from", store.Query{From: base.AddDate(0, 0, 3)}, []int{2, 3, 4}},
 		{"range", store.Query{From: base.AddDate(0, 0, 2), To: base.AddDate(0, 0, 4)}, []int{1, 2}},
-		{"state", store.Query{State: store.StatePending}, []int{0, 1, 2, 3}},
+		{"state", store.Query{State: store.StatePending}, []int{0, 1, 2, 3, 4}},
 		{"state none", store.Query{State: store.StateConfirmed}, nil},
 		{"combined", store.Query{Type: "CommercialInvoice", Country: "CA", HSCode: "7209"}, []int{2}},
 	}
@@ -93,14 +102,44 @@ func listFilters(t *testing.T, s store.Store) {
 // of their meaning (an HS code starts with the filter's digits; a country
 // code equals the filter) on records with random codes, page by page, and
 // that superseded versions are not listed.
-func listCodes(t *testing.T, s store.Store) { listCodesOf(t, s, false) }
+func listCodes(t *testing.T, s store.Store) { listCodesOf(t, s, false, nil) }
 
 // listCodesGrouped is listCodes with the first versions accepted all at
 // once, so that a store with group commit stores many in one transaction
 // (and, on SQLite, their index terms with one statement).
-func listCodesGrouped(t *testing.T, s store.Store) { listCodesOf(t, s, true) }
+func listCodesGrouped(t *testing.T, s store.Store) { listCodesOf(t, s, true, nil) }
 
-func listCodesOf(t *testing.T, s store.Store, together bool) {
+// DeferredCodes is listCodes on a store with sqlstore.Dialect.DeferredCodes
+// opened with sqlstore.WithManualCodeIndex: the codes of the first half
+// of the records are indexed before the rest are accepted, so that the
+// filters list versions on both sides of the indexer's watermark; then
+// all are indexed and the filters are checked again, and the store's
+// integrity.
+func DeferredCodes(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	indexAll := func() {
+		t.Helper()
+		for range 100 { // versions, 20,000 a pass
+			n, err := s.IndexCodes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return
+			}
+		}
+		t.Fatal("IndexCodes still finds versions to index after 100 passes")
+	}
+	listCodesOf(t, s, false, indexAll)
+	if err := s.CheckIntegrity(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// listCodesOf accepts records with random codes and checks the filters;
+// with index set, it is called after half of them are accepted, and
+// again before the filters are checked a second time.
+func listCodesOf(t *testing.T, s store.Store, together bool, index func()) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(7, 11))
 	code := func() string {
@@ -145,6 +184,9 @@ func listCodesOf(t *testing.T, s store.Store, together bool) {
 	}
 	var recs []rec
 	for i, v := range firsts {
+		if index != nil && i == len(firsts)/2 {
+			index()
+		}
 		if !together {
 			if _, err := s.Accept(ctx, v, nil, audit()); err != nil {
 				t.Fatal(err)
@@ -180,38 +222,45 @@ func listCodesOf(t *testing.T, s store.Store, together bool) {
 		}
 		queries = append(queries, store.Query{HSCode: p[:n]}, store.Query{HSCode: (code() + code() + code())[:n], Country: countries[rng.IntN(len(countries))]})
 	}
-	for _, q := range queries {
-		var want []string
-		for _, r := range recs {
-			hsOK := q.HSCode == "" || slices.ContainsFunc(r.hs, func(c string) bool { return strings.HasPrefix(c, q.HSCode) })
-			cOK := q.Country == "" || slices.Contains(r.countries, q.Country)
-			if hsOK && cOK {
-				want = append(want, r.id)
+	check := func() {
+		for _, q := range queries {
+			var want []string
+			for _, r := range recs {
+				hsOK := q.HSCode == "" || slices.ContainsFunc(r.hs, func(c string) bool { return strings.HasPrefix(c, q.HSCode) })
+				cOK := q.Country == "" || slices.Contains(r.countries, q.Country)
+				if hsOK && cOK {
+					want = append(want, r.id)
+				}
+			}
+			var got []string
+			q.Limit = 4
+			for {
+				p, err := s.List(ctx, q)
+				if err != nil {
+					t.Fatalf("List(%+v): %v", q, err)
+				}
+				for _, it := range p.Items {
+					got = append(got, it.RecordID)
+				}
+				if p.Next == 0 {
+					break
+				}
+				q.After = p.Next
+			}
+			q.After = 0
+			if together { // stored in no particular order
+				slices.Sort(got)
+				slices.Sort(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("List(%+v) = %d records %v, want %d %v", q, len(got), got, len(want), want)
 			}
 		}
-		var got []string
-		q.Limit = 4
-		for {
-			p, err := s.List(ctx, q)
-			if err != nil {
-				t.Fatalf("List(%+v): %v", q, err)
-			}
-			for _, it := range p.Items {
-				got = append(got, it.RecordID)
-			}
-			if p.Next == 0 {
-				break
-			}
-			q.After = p.Next
-		}
-		q.After = 0
-		if together { // stored in no particular order
-			slices.Sort(got)
-			slices.Sort(want)
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("List(%+v) = %d records %v, want %d %v", q, len(got), got, len(want), want)
-		}
+	}
+	check()
+	if index != nil {
+		index()
+		check()
 	}
 }
 

@@ -126,6 +126,9 @@ func Integrity(t *testing.T, s *sqlstore.Store) {
 			t.Fatal(err)
 		}
 	}
+	if _, err := s.IndexCodes(ctx); err != nil { // with Dialect.DeferredCodes, the codes are indexed now
+		t.Fatal(err)
+	}
 	if err := s.CheckIntegrity(ctx); err != nil {
 		t.Fatalf("intact store: %v", err)
 	}

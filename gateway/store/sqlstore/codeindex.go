@@ -1,0 +1,281 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Index codes indexed after the accept (Dialect.DeferredCodes,
+// PostgreSQL since store version 11).
+//
+// The list filters find versions by their HS and country codes in
+// record_codes, a B-tree keyed (kind, code, seq). Each accepted version
+// adds about five entries, each on a leaf chosen by its code; inserted in
+// the accepting transaction they were a quarter of its time, and the
+// accepting transactions are serial (the writer lock). So the accept
+// writes the codes into the version's own row instead (versions.codes,
+// a text[] of terms, no index), and an indexer copies them into
+// record_codes in transactions of its own, beside the accepts: one
+// INSERT ... SELECT per pass, from the versions after the watermark
+// code_index.indexed_through up to the last committed, which it then
+// advances in the same transaction.
+//
+// A list filter reads both: record_codes for the versions up to the
+// watermark, and the codes column for the few after it (read in seq
+// order from the watermark on). Both come from one statement's snapshot,
+// in which record_codes holds exactly the codes of the versions up to
+// the watermark it shows, so every version is found once, indexed or
+// not, and a record is listed by its codes as soon as it is accepted.
+// Versions become visible in seq order (the writer lock is held to
+// commit), so the versions after a watermark are always a contiguous
+// range.
+//
+// Terms: h and an HS code, or c and a country code, each code cut to at
+// most maxCodeBytes at a character boundary (a B-tree entry must fit a
+// third of a page), with spaces, '%' and NUL escaped as %20, %25 and
+// %00 (the terms of a version travel as one text, separated by spaces,
+// and PostgreSQL text cannot hold NUL). The escape maps each byte on its
+// own, so a code starts with a prefix exactly when its escaped form
+// starts with the escaped prefix; record_codes holds the escaped codes.
+
+// maxCodeBytes bounds the part of a code that is indexed.
+const maxCodeBytes = 1024
+
+// codeTerms returns the terms of a version's codes separated by spaces,
+// each once; "" when it has none.
+func codeTerms(hs, countries []string) string {
+	var b strings.Builder
+	var seen []string
+	add := func(kind byte, code string) {
+		t := string(kind) + escapeCode(code)
+		for _, s := range seen {
+			if s == t {
+				return
+			}
+		}
+		seen = append(seen, t)
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t)
+	}
+	for _, c := range hs {
+		add('h', c)
+	}
+	for _, c := range countries {
+		add('c', c)
+	}
+	return b.String()
+}
+
+// escapeCode returns code cut to maxCodeBytes at a character boundary,
+// with spaces, '%' and NUL escaped.
+func escapeCode(code string) string {
+	if len(code) > maxCodeBytes {
+		n := maxCodeBytes
+		for n > 0 && !utf8.RuneStart(code[n]) {
+			n--
+		}
+		code = code[:n]
+	}
+	if !strings.ContainsAny(code, " %\x00") {
+		return code
+	}
+	var b strings.Builder
+	b.Grow(len(code) + 8)
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case ' ':
+			b.WriteString("%20")
+		case '%':
+			b.WriteString("%25")
+		case 0:
+			b.WriteString("%00")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// indexCodesChunk bounds the versions one indexer pass copies.
+const indexCodesChunk = 20_000
+
+// codeIndexer runs the indexer passes of a store with
+// Dialect.DeferredCodes: after accepts (due) and every interval.
+type codeIndexer struct {
+	due    chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+	failed bool // the last pass failed (logged once until one succeeds)
+}
+
+// codeIndexInterval is how often the indexer looks for versions other
+// instances sharing the database accepted (or that a failed pass left).
+const codeIndexInterval = time.Second
+
+func (s *Store) startCodeIndexer() {
+	ix := &codeIndexer{due: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	s.indexer = ix
+	go func() {
+		defer close(ix.done)
+		tick := time.NewTicker(codeIndexInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ix.stop:
+				return
+			case <-ix.due:
+			case <-tick.C:
+			}
+			for {
+				n, err := s.IndexCodes(context.Background())
+				if err != nil {
+					if !ix.failed {
+						slog.Warn("store: indexing codes failed; list filters read the versions not yet indexed from their rows until a pass succeeds", "err", err)
+					}
+					ix.failed = true
+					break
+				}
+				ix.failed = false
+				if n < indexCodesChunk {
+					break
+				}
+			}
+		}
+	}()
+}
+
+// codesDue tells the indexer that versions were accepted.
+func (s *Store) codesDue() {
+	if s.indexer == nil {
+		return
+	}
+	select {
+	case s.indexer.due <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Store) stopCodeIndexer() {
+	if s.indexer == nil {
+		return
+	}
+	s.indexer.once.Do(func() { close(s.indexer.stop) })
+	<-s.indexer.done
+}
+
+// loadCodesIndexed reads the indexer's watermark into s.codesIndexed.
+func (s *Store) loadCodesIndexed(ctx context.Context) error {
+	var w int64
+	if err := s.db.QueryRowContext(ctx, `SELECT indexed_through FROM code_index`).Scan(&w); err != nil {
+		return fmt.Errorf("sqlstore: code index watermark: %w", err)
+	}
+	s.seenCodesIndexed(w)
+	return nil
+}
+
+// seenCodesIndexed records a watermark read or written (it only grows).
+func (s *Store) seenCodesIndexed(w int64) {
+	for {
+		old := s.codesIndexed.Load()
+		if w <= old || s.codesIndexed.CompareAndSwap(old, w) {
+			return
+		}
+	}
+}
+
+// IndexCodes copies the index codes of up to indexCodesChunk versions
+// accepted since the last pass into record_codes and returns how many
+// versions it covered (Dialect.DeferredCodes; else it does nothing). A
+// store runs it in the background after accepts and every second; an
+// operator or a test may run it too. Passes of instances sharing the
+// database take turns: one that finds another under way returns 0 (and
+// reads the watermark the others have reached).
+func (s *Store) IndexCodes(ctx context.Context) (int64, error) {
+	if !s.d.DeferredCodes {
+		return 0, nil
+	}
+	var n, through int64
+	busy := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		n, through, busy = 0, 0, false
+		var from int64
+		err := tx.QueryRowContext(ctx, `SELECT indexed_through FROM code_index FOR UPDATE SKIP LOCKED`).Scan(&from)
+		if errors.Is(err, sql.ErrNoRows) {
+			busy = true // another pass holds it
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		through = from
+		// Versions commit in seq order and seqs are dense, so everything
+		// up to the highest committed is there to copy.
+		var last int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) FROM versions WHERE seq > ?`), from).Scan(&last); err != nil {
+			return err
+		}
+		if last <= from {
+			return nil
+		}
+		to := min(last, from+indexCodesChunk)
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO record_codes (seq, kind, code)
+			SELECT v.seq, CASE left(t, 1) WHEN 'h' THEN 'hs' ELSE 'country' END, substr(t, 2)
+			FROM versions v CROSS JOIN LATERAL unnest(v.codes) AS t
+			WHERE v.seq > ? AND v.seq <= ?
+			ON CONFLICT DO NOTHING`), from, to); err != nil {
+			return fmt.Errorf("copy the codes of versions %d to %d: %w", from+1, to, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE code_index SET indexed_through = ?`), to); err != nil {
+			return err
+		}
+		n, through = to-from, to
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: index codes: %w", err)
+	}
+	if busy {
+		return 0, s.loadCodesIndexed(ctx)
+	}
+	s.seenCodesIndexed(through)
+	return n, nil
+}
+
+// deferredCodesFilter returns the list conditions (and their arguments)
+// of an HS prefix and a country code (either possibly empty) on the
+// versions indexed in record_codes and on those after the watermark.
+func deferredCodesFilter(hsPrefix, country string) (indexed string, indexedArgs []any, tail string, tailArgs []any) {
+	var in, tl []string
+	if hsPrefix != "" {
+		p := escapeCode(hsPrefix)
+		codes, a := `c.code >= ?`, []any{p}
+		if hi := prefixEnd(p); hi != "" {
+			codes, a = codes+` AND c.code < ?`, append(a, hi)
+		}
+		// As in the list of other stores (records.go): the range finds
+		// the codes, LIKE keeps the match exact and the planner's row
+		// estimate right (a prefix is digits only, no LIKE wildcard).
+		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`)
+		indexedArgs = append(indexedArgs, append(a, p+"%")...)
+		tl = append(tl, `EXISTS (SELECT 1 FROM unnest(v.codes) AS t WHERE starts_with(t, ?))`)
+		tailArgs = append(tailArgs, "h"+p)
+	}
+	if country != "" {
+		c := escapeCode(country)
+		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`)
+		indexedArgs = append(indexedArgs, c)
+		tl = append(tl, `? = ANY(v.codes)`)
+		tailArgs = append(tailArgs, "c"+c)
+	}
+	return strings.Join(in, " AND "), indexedArgs, strings.Join(tl, " AND "), tailArgs
+}

@@ -149,10 +149,8 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			return err
 		}
 	}
-	for t, args := range [][]any{recArgs, verArgs, delArgs, auditArgs, codeArgs} {
-		if err := s.insertRows(ctx, tx, t, args); err != nil {
-			return err
-		}
+	if err := s.insertTables(ctx, tx, [][]any{recArgs, verArgs, delArgs, auditArgs, codeArgs}); err != nil {
+		return err
 	}
 	if termsDoc != nil {
 		if _, err := tx.StmtContext(ctx, s.termsInsert).ExecContext(ctx, string(append(termsDoc, ']'))); err != nil {
@@ -318,6 +316,45 @@ func chunkRows(cols int) []int {
 	return sizes
 }
 
+// insertTables inserts rows[t] into the table of s.accept[t] for each t.
+// With Dialect.Unnest the inserts are one statement, each but the last a
+// data-modifying WITH query: one round trip instead of one per table,
+// each of which, on a busy host, also waits for the writer's goroutine to
+// be run again.
+func (s *Store) insertTables(ctx context.Context, tx *sql.Tx, rows [][]any) error {
+	if !s.d.Unnest {
+		for t, args := range rows {
+			if err := s.insertRows(ctx, tx, t, args); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var parts []string
+	var arrays []any
+	for t, args := range rows {
+		if len(args) == 0 {
+			continue // also for a table the dialect does not have
+		}
+		ins := s.accept[t]
+		parts = append(parts, ins.unnestFrom(len(arrays)))
+		arrays = append(arrays, unnestArrays(ins.types, args)...)
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	query := parts[len(parts)-1]
+	if len(parts) > 1 {
+		with := make([]string, len(parts)-1)
+		for i, p := range parts[:len(parts)-1] {
+			with[i] = fmt.Sprintf("i%d AS (%s)", i, p)
+		}
+		query = `WITH ` + strings.Join(with, ", ") + ` ` + query
+	}
+	_, err := tx.ExecContext(ctx, query, arrays...)
+	return err
+}
+
 // insertRows inserts rows into the table of s.accept[t] (args row
 // after row). PostgreSQL gets one statement over unnest() of one array per
 // column: a constant text (so pgx prepares it once) with as many
@@ -480,11 +517,15 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 // unnest returns the insert as one statement over unnest() of one array
 // parameter per column: INSERT INTO t (cols) SELECT sel FROM
 // unnest($1::bigint[], $2::text[], ...) AS u(c1, c2, ...).
-func (ins rowInsert) unnest() string {
+func (ins rowInsert) unnest() string { return ins.unnestFrom(0) }
+
+// unnestFrom is unnest with the parameters numbered after the first
+// from.
+func (ins rowInsert) unnestFrom(from int) string {
 	arrays := make([]string, len(ins.types))
 	cols := make([]string, len(ins.types))
 	for c, t := range ins.types {
-		arrays[c] = fmt.Sprintf("$%d::%s", c+1, pgArrayTypes[t])
+		arrays[c] = fmt.Sprintf("$%d::%s", from+c+1, pgArrayTypes[t])
 		cols[c] = fmt.Sprintf("c%d", c+1)
 	}
 	sel := ins.sel

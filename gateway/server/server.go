@@ -137,6 +137,12 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (g *Gateway, e
 	g.Ingest = ingest.New(g.Registry, g.Store, router)
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if c, ok := g.Store.(interface{ CodesToIndex() (int64, bool) }); ok {
+		if _, deferred := c.CodesToIndex(); deferred {
+			metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ledgergate_store_codes_to_index", Help: "Versions this gateway accepted whose HS and country codes are not yet copied into the list index (PostgreSQL; lists read them from the versions meanwhile). Normally a commit or two; growing means the code indexer is failing (see the log)."},
+				func() float64 { n, _ := c.CodesToIndex(); return float64(n) }))
+		}
+	}
 	var relayOpts []relay.Option
 	if cfg.Relay.Workers > 0 {
 		relayOpts = append(relayOpts, relay.WithWorkers(cfg.Relay.Workers))

@@ -9,17 +9,20 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/auth"
 	"github.com/ledgergate/ledgergate/gateway/server"
 	"github.com/ledgergate/ledgergate/internal/config"
+	"github.com/ledgergate/ledgergate/internal/testenv"
 )
 
 type certKey struct {
@@ -168,5 +171,26 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		if _, err := server.New(context.Background(), cfg); err == nil {
 			t.Errorf("%s: New accepted it", name)
 		}
+	}
+}
+
+// TestCodesToIndexMetric: a gateway on PostgreSQL, which indexes codes
+// after the accept, reports the versions not indexed yet on /metrics; one
+// on SQLite, which indexes them in the accept, has no such gauge.
+func TestCodesToIndexMetric(t *testing.T) {
+	for driver, dsn := range map[string]string{"postgres": testenv.PostgresSchema(t), "sqlite": filepath.Join(t.TempDir(), "lg.db")} {
+		t.Run(driver, func(t *testing.T) {
+			cfg := &config.Config{Listen: freeAddr(t), Store: config.Store{Driver: driver, DSN: dsn}, Log: config.Log{Level: "error"}}
+			g := runGateway(t, cfg)
+			res, err := http.Get("http://" + g.Addr() + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if has := strings.Contains(string(b), "\nledgergate_store_codes_to_index 0\n"); has != (driver == "postgres") {
+				t.Fatalf("%s: ledgergate_store_codes_to_index 0 on /metrics: %v", driver, has)
+			}
+		})
 	}
 }

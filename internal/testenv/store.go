@@ -2,10 +2,15 @@ package testenv
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/ledgergate/ledgergate/gateway/store/sqlite"
 	"github.com/ledgergate/ledgergate/gateway/store/sqlstore"
 )
@@ -29,4 +34,29 @@ func PostgresDSN() string {
 		return d
 	}
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// PostgresSchema creates a fresh schema in the test database for one test
+// and returns a DSN that uses it (search_path), dropping it when t ends.
+// Without PostgreSQL the test is skipped, or fails in CI (Need).
+func PostgresSchema(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	admin, err := sql.Open("pgx", PostgresDSN())
+	if err == nil {
+		err = admin.PingContext(ctx)
+	}
+	Need(t, "PostgreSQL at "+PostgresDSN(), err)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schemaName := "lgtest_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schemaName); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schemaName + " CASCADE")
+		admin.Close()
+	})
+	return PostgresDSN() + "&search_path=" + schemaName
 }

@@ -2,13 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ledgergate/ledgergate/gateway/store"
 	"github.com/ledgergate/ledgergate/gateway/store/postgres"
@@ -20,29 +17,8 @@ import (
 // dsn is the test database (testenv.PostgresDSN).
 func dsn() string { return testenv.PostgresDSN() }
 
-// isolated creates a fresh schema for one test and returns a DSN that uses
-// it, dropping it afterwards.
-func isolated(t testing.TB) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	admin, err := sql.Open("pgx", dsn())
-	if err == nil {
-		err = admin.PingContext(ctx)
-	}
-	testenv.Need(t, "PostgreSQL at "+dsn(), err)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schemaName := "lgtest_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schemaName); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schemaName + " CASCADE")
-		admin.Close()
-	})
-	return dsn() + "&search_path=" + schemaName
-}
+// isolated creates a fresh schema for one test (testenv.PostgresSchema).
+func isolated(t testing.TB) string { return testenv.PostgresSchema(t) }
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.Harness{Open: func(t *testing.T) (store.Store, func() (store.Store, error)) {

@@ -287,6 +287,11 @@ func (s *Store) acceptBatch(batch []*acceptReq, answers []answer) []answer {
 		return answers
 	}
 	if err == nil && slices.ContainsFunc(live, func(r *acceptReq) bool { return r.write == nil }) {
+		for _, r := range resps {
+			if seq := r.res.Version.Seq; seq > s.lastSeq.Load() {
+				s.lastSeq.Store(seq) // only the writer goroutine stores it
+			}
+		}
 		s.codesDue() // versions were accepted
 	}
 	for i, r := range live {

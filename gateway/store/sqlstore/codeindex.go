@@ -193,6 +193,17 @@ func (s *Store) seenCodesIndexed(w int64) {
 	}
 }
 
+// CodesToIndex returns how many of the versions this store accepted
+// have codes the indexer had not copied into record_codes when the store
+// last saw its watermark (lists read those from their rows meanwhile),
+// and whether the store defers index codes at all (Dialect.DeferredCodes).
+func (s *Store) CodesToIndex() (n int64, deferred bool) {
+	if !s.d.DeferredCodes {
+		return 0, false
+	}
+	return max(0, s.lastSeq.Load()-s.codesIndexed.Load()), true
+}
+
 // IndexCodes copies the index codes of up to indexCodesChunk versions
 // accepted since the last pass into record_codes and returns how many
 // versions it covered (Dialect.DeferredCodes; else it does nothing). A

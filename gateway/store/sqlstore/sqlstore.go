@@ -119,6 +119,7 @@ type Store struct {
 	// has seen (Dialect.DeferredCodes): the versions up to it have their
 	// codes in record_codes.
 	codesIndexed atomic.Int64
+	lastSeq      atomic.Int64 // the highest seq this store has accepted
 	acceptLock   func() (func(), error)
 	release      func() // of the accept lock, once held
 }

@@ -130,7 +130,15 @@ func DeferredCodes(t *testing.T, s *sqlstore.Store) {
 		}
 		t.Fatal("IndexCodes still finds versions to index after 100 passes")
 	}
-	listCodesOf(t, s, false, indexAll)
+	listCodesOf(t, s, false, func() {
+		if n, deferred := s.CodesToIndex(); n == 0 || !deferred {
+			t.Errorf("CodesToIndex() = %d, %v before indexing accepted versions", n, deferred)
+		}
+		indexAll()
+		if n, _ := s.CodesToIndex(); n != 0 {
+			t.Errorf("CodesToIndex() = %d after indexing every version", n)
+		}
+	})
 	if err := s.CheckIntegrity(ctx); err != nil {
 		t.Fatal(err)
 	}

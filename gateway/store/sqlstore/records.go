@@ -253,23 +253,7 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 		query = `SELECT * FROM ((` + q1 + `) UNION ALL (` + q2 + `)) AS u ORDER BY seq LIMIT ?`
 		args = append(append(a1, a2...), limit+1)
 	default:
-		conds, a := []string{`v.seq > ?`}, []any{q.After}
-		if q.HSCode != "" {
-			// The range lets the key (kind, code, seq) find the codes
-			// when the planner starts from them (LIKE alone uses an index
-			// only under the C collation); LIKE keeps the match exact.
-			codes, ca := `c.code >= ?`, []any{q.HSCode}
-			if hi := prefixEnd(q.HSCode); hi != "" {
-				codes, ca = codes+` AND c.code < ?`, append(ca, hi)
-			}
-			conds = append(conds, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`)
-			a = append(append(a, ca...), q.HSCode+"%")
-		}
-		if q.Country != "" {
-			conds = append(conds, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`)
-			a = append(a, q.Country)
-		}
-		query, args = sel(`versions v`, `v.seq`, conds, a)
+		query, args = sel(`versions v`, `v.seq`, []string{`v.seq > ?`}, []any{q.After})
 	}
 	return s.q(query), args, limit, nil
 }

@@ -54,8 +54,8 @@ type Dialect struct {
 	// for their own WAL flush).
 	GroupWrites bool
 	// Terms: a version's index codes are one row of the FTS5 table
-	// record_terms (SQLite, store version 7; terms.go) instead of rows of
-	// record_codes.
+	// record_terms, written by the accept (SQLite, store version 7;
+	// terms.go). A dialect sets Terms or DeferredCodes.
 	Terms bool
 	// DeferredCodes: the accept writes a version's index codes into its
 	// row (versions.codes), and an indexer copies them into
@@ -154,6 +154,9 @@ func WithAcceptLock(lock func() (release func(), err error)) Option {
 
 // New migrates db to the latest schema version and returns the store.
 func New(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
+	if d.Terms == d.DeferredCodes {
+		return nil, fmt.Errorf("sqlstore: dialect %s must index codes one way: Terms (FTS5) or DeferredCodes", d.Name)
+	}
 	s := &Store{db: db, r: db, d: d, now: time.Now, accept: acceptInserts(d)}
 	for _, o := range opts {
 		o(s)

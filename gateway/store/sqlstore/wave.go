@@ -100,7 +100,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		rids[live[i].v.RecordID] = createdRec[i].rid
 	}
 	now := s.now()
-	var recArgs, verArgs, codeArgs, delArgs, auditArgs []any
+	var recArgs, verArgs, delArgs, auditArgs []any
 	var termsDoc []byte // Dialect.Terms: the wave's terms (termsInsert)
 	var moved []int     // records whose head moves: superseded, or new records whose seq was taken by an id stored already
 	for k, i := range insert {
@@ -121,16 +121,10 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			recArgs = append(recArgs, rid, v.RecordID, v.Seq)
 		}
 		verArgs = append(verArgs, v.Seq, rid, v.RecordID, string(v.Digest), v.Type, v.SchemaVersion, v.Issuer, v.Partner, string(v.Supersedes), r.body, v.IssuedAt.UnixNano(), now.UnixNano())
-		switch {
-		case s.d.DeferredCodes:
+		if s.d.DeferredCodes {
 			verArgs = append(verArgs, r.terms)
-		case s.d.Terms:
-			if r.terms != "" {
-				termsDoc = appendTermsRow(termsDoc, v.Seq, r.terms)
-			}
-		default:
-			codeArgs = appendCodes(codeArgs, v.Seq, "country", v.Countries)
-			codeArgs = appendCodes(codeArgs, v.Seq, "hs", v.HSCodes)
+		} else if r.terms != "" { // Dialect.Terms
+			termsDoc = appendTermsRow(termsDoc, v.Seq, r.terms)
 		}
 		for j, d := range r.deliveries {
 			delArgs = append(delArgs, v.Seq, d.Ledger, r.policies[j], store.StatePending, now.UnixNano(), now.UnixNano())
@@ -149,7 +143,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			return err
 		}
 	}
-	if err := s.insertTables(ctx, tx, [][]any{recArgs, verArgs, delArgs, auditArgs, codeArgs}); err != nil {
+	if err := s.insertTables(ctx, tx, [][]any{recArgs, verArgs, delArgs, auditArgs}); err != nil {
 		return err
 	}
 	if termsDoc != nil {
@@ -229,9 +223,9 @@ type rowInsert struct {
 }
 
 // acceptInserts returns the inserts of accepting a version, in order:
-// records, versions, deliveries, audit and, with neither Dialect.Terms
-// (termsInsert instead) nor Dialect.DeferredCodes (a versions column
-// instead, copied later), index codes.
+// records, versions, deliveries and audit. The index codes go with them
+// as termsInsert (Dialect.Terms) or in a versions column, copied later
+// (Dialect.DeferredCodes).
 func acceptInserts(d Dialect) []rowInsert {
 	versions := rowInsert{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
 		[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}, ``}
@@ -242,25 +236,12 @@ func acceptInserts(d Dialect) []rowInsert {
 		versions.types = append(versions.types, colText)
 		versions.sel = `c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, string_to_array(NULLIF(c13, ''), ' ')`
 	}
-	ins := []rowInsert{
+	return []rowInsert{
 		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}, ``},
 		versions,
 		{`INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colInt, colInt}, ``},
 		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}, ``},
 	}
-	if !d.Terms && !d.DeferredCodes {
-		ins = append(ins, rowInsert{`INSERT INTO record_codes (seq, kind, code)`, []colType{colInt, colText, colText}, ``})
-	}
-	return ins
-}
-
-// appendCodes appends the (seq, kind, code) rows of a version's distinct
-// index codes of one kind.
-func appendCodes(args []any, seq int64, kind string, codes []string) []any {
-	for _, c := range dedupe(codes) {
-		args = append(args, seq, kind, c)
-	}
-	return args
 }
 
 // idAlloc hands out the record and version numbers of one accepting

@@ -41,9 +41,23 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			lookup = append(lookup, i)
 		}
 	}
-	created, createdRec, stored, err := s.createRecords(ctx, tx, ids, live, fresh)
-	if err != nil {
-		return err
+	var created, stored []int
+	var createdRec map[int]newRecord
+	var freshRows []any // records rows that go in with the other inserts (recordsWithWave)
+	if s.recordsWithWave(lookup) {
+		created, createdRec = fresh, make(map[int]newRecord, len(fresh))
+		for j, i := range fresh {
+			rid := ids.rid + 1 + int64(j)
+			freshRows = append(freshRows, rid, live[i].v.RecordID, ids.seq+1+int64(j))
+			createdRec[i] = newRecord{rid, j}
+		}
+		ids.rid += int64(len(fresh))
+	} else {
+		var err error
+		created, createdRec, stored, err = s.createRecords(ctx, tx, ids, live, fresh)
+		if err != nil {
+			return err
+		}
 	}
 	lookup = append(lookup, stored...)
 	// 2. Current heads of the other ids.
@@ -143,7 +157,10 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 			return err
 		}
 	}
-	if err := s.insertTables(ctx, tx, [][]any{recArgs, verArgs, delArgs, auditArgs}); err != nil {
+	if err := s.insertTables(ctx, tx, [][]any{append(freshRows, recArgs...), verArgs, delArgs, auditArgs}); err != nil {
+		if freshRows != nil {
+			s.recordsApart = recordsApartBatches
+		}
 		return err
 	}
 	if termsDoc != nil {
@@ -152,6 +169,31 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		}
 	}
 	return nil
+}
+
+// recordsApartBatches is how many waves insert their records rows apart
+// (createRecords) after a wave that inserted them with its other inserts
+// failed.
+const recordsApartBatches = 100
+
+// recordsWithWave reports whether a wave's new records rows go in with
+// its other inserts, as one statement (Dialect.Unnest, and every request
+// of the wave supersedes nothing): a round trip fewer than inserting them
+// first, ON CONFLICT DO NOTHING, to learn which ids were stored already.
+// Nearly always none is; when one is, the unique index fails the
+// statement and the transaction, which the store retries, and the next
+// recordsApartBatches waves insert their records apart, so that
+// resubmissions of stored records cost one failed attempt per that many
+// waves.
+func (s *Store) recordsWithWave(lookup []int) bool {
+	if !s.d.Unnest || s.d.IDTerms || len(lookup) > 0 {
+		return false
+	}
+	if s.recordsApart > 0 {
+		s.recordsApart--
+		return false
+	}
+	return true
 }
 
 // newRecord is a record createRecords inserted: its rid, and its position

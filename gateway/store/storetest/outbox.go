@@ -168,7 +168,10 @@ func outboxRenew(t *testing.T, s store.Store) {
 	if _, err := s.Accept(ctx, v, deliveries("fabric"), audit()); err != nil {
 		t.Fatal(err)
 	}
-	const term = 50 * time.Millisecond
+	// Long enough for two renewals (grouped writes, each waiting for a
+	// commit) on a loaded machine under -race: 50 ms failed 2 of 40
+	// runs beside three busy loops.
+	const term = 300 * time.Millisecond
 	var held []store.Delivery
 	for _, x := range claimAll(t, s, "worker-renew", term) {
 		if x.RecordID == v.RecordID {

@@ -39,6 +39,22 @@ func SensorDoc(t testing.TB) map[string]any {
 	return doc
 }
 
+// RecordOf returns doc as a record validated by the default registry,
+// failing t if it is not valid: the end of a test's record built from
+// SensorDoc.
+func RecordOf(t testing.TB, doc map[string]any) *schema.Record {
+	t.Helper()
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := schema.Default().Validate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
 // recordMaker builds valid records with fresh ids from the shipped
 // examples.
 type recordMaker struct {

@@ -47,15 +47,7 @@ func (m maker) make() *schema.Record {
 
 func (m maker) validate(doc map[string]any) *schema.Record {
 	m.t.Helper()
-	b, err := json.Marshal(doc)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	rec, err := schema.Default().Validate(b)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return rec
+	return conformance.RecordOf(m.t, doc)
 }
 
 // expectEvent waits for the next event of the record id, skipping others.

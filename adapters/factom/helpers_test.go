@@ -2,7 +2,6 @@ package factom_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -82,12 +81,7 @@ func record(t testing.TB, id, value string, supersedes schema.Digest) *schema.Re
 	if supersedes != "" {
 		doc["supersedes"] = string(supersedes)
 	}
-	b, _ := json.Marshal(doc)
-	rec, err := schema.Default().Validate(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return conformance.RecordOf(t, doc)
 }
 
 var full = adapters.Policy{Disclosure: adapters.DisclosureFull}

@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -22,12 +21,7 @@ func sensor(t *testing.T, edit func(map[string]any)) *schema.Record {
 	if edit != nil {
 		edit(doc)
 	}
-	b, _ := json.Marshal(doc)
-	rec, err := schema.Default().Validate(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return conformance.RecordOf(t, doc)
 }
 
 // SubmitRecords gives each record its own outcome, in the records' order:

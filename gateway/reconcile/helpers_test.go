@@ -2,7 +2,6 @@ package reconcile_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -125,13 +124,7 @@ func (g *gateway) run(t *testing.T, o reconcile.Options) *reconcile.Report {
 // supersedes.
 func sensor(t testing.TB, id, value string, supersedes schema.Digest) *schema.Record {
 	t.Helper()
-	doc := sensorDoc(t, id, value, supersedes)
-	b, _ := json.Marshal(doc)
-	rec, err := schema.Default().Validate(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return conformance.RecordOf(t, sensorDoc(t, id, value, supersedes))
 }
 
 func sensorDoc(t testing.TB, id, value string, supersedes schema.Digest) map[string]any {
@@ -168,10 +161,5 @@ func fieldPointers(f reconcile.Finding) map[string][2]string {
 
 func sensorFromDoc(t testing.TB, doc map[string]any) *schema.Record {
 	t.Helper()
-	b, _ := json.Marshal(doc)
-	rec, err := schema.Default().Validate(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return conformance.RecordOf(t, doc)
 }

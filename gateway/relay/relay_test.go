@@ -233,11 +233,7 @@ func TestRejectionFailsWithReason(t *testing.T) {
 	var doc map[string]any
 	_ = json.Unmarshal(v.Current.Canonical, &doc)
 	doc["value"] = "99"
-	b, _ := json.Marshal(doc)
-	other, err := schema.Default().Validate(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := conformance.RecordOf(t, doc)
 	if _, err := memory.New(e.ledgers["a"]).Write(context.Background(), other, adapters.Policy{Disclosure: adapters.DisclosureFull}); err != nil {
 		t.Fatal(err)
 	}

@@ -23,23 +23,15 @@ import (
 
 func reading(t *testing.T, id, value string, supersedes schema.Digest) *schema.Record {
 	t.Helper()
-	base, _ := schema.ExampleOf(schema.TypeSensorReading, "complete")
-	var doc map[string]any
-	_ = json.Unmarshal(base, &doc)
-	if id == "" {
-		id = conformance.NewRecordID()
+	doc := conformance.SensorDoc(t)
+	if id != "" {
+		doc["id"] = id
 	}
-	doc["id"], doc["value"] = id, value
-	delete(doc, "supersedes")
+	doc["value"] = value
 	if supersedes != "" {
 		doc["supersedes"] = string(supersedes)
 	}
-	b, _ := json.Marshal(doc)
-	rec, err := schema.Default().Validate(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return conformance.RecordOf(t, doc)
 }
 
 func TestCheckMemory(t *testing.T) {

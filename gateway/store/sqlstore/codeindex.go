@@ -27,12 +27,12 @@ import (
 // code_index.indexed_through up to the last committed, which it then
 // advances in the same transaction.
 //
-// A list filter reads both: record_codes for the versions up to the
-// watermark, and the codes column for the few after it (read in seq
-// order from the watermark on). Both come from one statement's snapshot,
-// in which record_codes holds exactly the codes of the versions up to
-// the watermark it shows, so every version is found once, indexed or
-// not, and a record is listed by its codes as soon as it is accepted.
+// A list filter reads both, in one statement split at the watermark the
+// store last saw (records.go): record_codes for the versions up to it,
+// and the codes column for the few after it (read in seq order from it
+// on). The watermark only grows and the versions up to it stay indexed,
+// so a stale one costs a longer second part, never a version found twice
+// or missed; a record is listed by its codes as soon as it is accepted.
 // Versions become visible in seq order (the writer lock is held to
 // commit), so the versions after a watermark are always a contiguous
 // range.
@@ -48,31 +48,17 @@ import (
 // maxCodeBytes bounds the part of a code that is indexed.
 const maxCodeBytes = 1024
 
-// codeTerms returns the terms of a version's codes separated by spaces,
-// each once; "" when it has none.
+// codeTerms returns the terms of a version's distinct codes separated
+// by spaces; "" when it has none.
 func codeTerms(hs, countries []string) string {
-	var b strings.Builder
-	var seen []string
-	add := func(kind byte, code string) {
-		t := string(kind) + escapeCode(code)
-		for _, s := range seen {
-			if s == t {
-				return
-			}
-		}
-		seen = append(seen, t)
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t)
+	var terms []string
+	for _, c := range dedupe(hs) {
+		terms = append(terms, "h"+escapeCode(c))
 	}
-	for _, c := range hs {
-		add('h', c)
+	for _, c := range dedupe(countries) {
+		terms = append(terms, "c"+escapeCode(c))
 	}
-	for _, c := range countries {
-		add('c', c)
-	}
-	return b.String()
+	return strings.Join(terms, " ")
 }
 
 // escapeCode returns code cut to maxCodeBytes at a character boundary,
@@ -229,8 +215,8 @@ func (s *Store) IndexCodes(ctx context.Context) (int64, error) {
 			return err
 		}
 		through = from
-		// Versions commit in seq order and seqs are dense, so everything
-		// up to the highest committed is there to copy.
+		// Versions commit in seq order, so everything up to the highest
+		// committed is there to copy.
 		var last int64
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) FROM versions WHERE seq > ?`), from).Scan(&last); err != nil {
 			return err
@@ -273,9 +259,9 @@ func deferredCodesFilter(hsPrefix, country string) (indexed string, indexedArgs 
 		if hi := prefixEnd(p); hi != "" {
 			codes, a = codes+` AND c.code < ?`, append(a, hi)
 		}
-		// As in the list of other stores (records.go): the range finds
-		// the codes, LIKE keeps the match exact and the planner's row
-		// estimate right (a prefix is digits only, no LIKE wildcard).
+		// The range lets the key (kind, code, seq) find the codes; LIKE
+		// keeps the match exact and the planner's row estimate right (a
+		// prefix is digits only, no LIKE wildcard).
 		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`)
 		indexedArgs = append(indexedArgs, append(a, p+"%")...)
 		tl = append(tl, `EXISTS (SELECT 1 FROM unnest(v.codes) AS t WHERE starts_with(t, ?))`)

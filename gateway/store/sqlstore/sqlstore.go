@@ -120,7 +120,7 @@ type Store struct {
 	// codes in record_codes.
 	codesIndexed atomic.Int64
 	lastSeq      atomic.Int64 // the highest seq this store has accepted
-	recordsApart int          // waves left that insert records apart (recordsWithWave); the writer's
+	recordsApart int          // waves left that insert records apart (recordsWithWave); the writer goroutine's alone
 	acceptLock   func() (func(), error)
 	release      func() // of the accept lock, once held
 }

@@ -340,10 +340,12 @@ func chunkRows(cols int) []int {
 }
 
 // insertTables inserts rows[t] into the table of s.accept[t] for each t.
-// With Dialect.Unnest the inserts are one statement, each but the last a
-// data-modifying WITH query: one round trip instead of one per table,
-// each of which, on a busy host, also waits for the writer's goroutine to
-// be run again.
+// With Dialect.Unnest each insert is over unnest() of one array per
+// column (as many parameters as columns, where VALUES would make the
+// server parse and plan every row), and they are one statement, each but
+// the last a data-modifying WITH query: one round trip instead of one per
+// table, each of which, on a busy host, also waits for the writer's
+// goroutine to be run again.
 func (s *Store) insertTables(ctx context.Context, tx *sql.Tx, rows [][]any) error {
 	if !s.d.Unnest {
 		for t, args := range rows {
@@ -357,7 +359,7 @@ func (s *Store) insertTables(ctx context.Context, tx *sql.Tx, rows [][]any) erro
 	var arrays []any
 	for t, args := range rows {
 		if len(args) == 0 {
-			continue // also for a table the dialect does not have
+			continue
 		}
 		ins := s.accept[t]
 		parts = append(parts, ins.unnestFrom(len(arrays)))
@@ -379,24 +381,14 @@ func (s *Store) insertTables(ctx context.Context, tx *sql.Tx, rows [][]any) erro
 }
 
 // insertRows inserts rows into the table of s.accept[t] (args row
-// after row). PostgreSQL gets one statement over unnest() of one array per
-// column: a constant text (so pgx prepares it once) with as many
-// parameters as columns, where VALUES would make the server parse and plan
-// every row. SQLite gets multi-row VALUES of chunkRows rows, prepared
-// when the store opens.
+// after row) with multi-row VALUES of chunkRows rows, prepared when the
+// store opens (every dialect but those using unnest, which insertTables
+// serves).
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t int, args []any) error {
-	if len(args) == 0 {
-		return nil // also for a table the dialect does not have
-	}
-	ins := s.accept[t]
-	cols := len(ins.types)
+	cols := len(s.accept[t].types)
 	n := len(args) / cols
 	if n == 0 {
 		return nil
-	}
-	if s.d.Unnest {
-		_, err := tx.ExecContext(ctx, ins.unnest(), unnestArrays(ins.types, args)...)
-		return err
 	}
 	return s.chunked(t, n, func(st *sql.Stmt, from, k int) error {
 		_, err := tx.StmtContext(ctx, st).ExecContext(ctx, args[from*cols:(from+k)*cols]...)

@@ -16,16 +16,26 @@ import (
 // PostgreSQL since store version 11).
 //
 // The list filters find versions by their HS and country codes in
-// record_codes, a B-tree keyed (kind, code, seq). Each accepted version
-// adds about five entries, each on a leaf chosen by its code; inserted in
-// the accepting transaction they were a quarter of its time, and the
-// accepting transactions are serial (the writer lock). So the accept
-// writes the codes into the version's own row instead (versions.codes,
-// a text[] of terms, no index), and an indexer copies them into
-// record_codes in transactions of its own, beside the accepts: one
-// INSERT ... SELECT per pass, from the versions after the watermark
-// code_index.indexed_through up to the last committed, which it then
-// advances in the same transaction.
+// record_codes, a B-tree keyed (term, seq) (store version 12; before it,
+// (kind, code, seq)). Each accepted version adds about five entries, each
+// on a leaf chosen by its code; inserted in the accepting transaction
+// they were a quarter of its time, and the accepting transactions are
+// serial (the writer lock). So the accept writes the terms into the
+// version's own row instead (versions.codes, a text[], no index), and an
+// indexer copies them into record_codes in transactions of its own,
+// beside the accepts: one INSERT ... SELECT per pass, from the versions
+// after the watermark code_index.indexed_through up to the last
+// committed, which it then advances in the same transaction.
+//
+// A pass inserts its rows sorted by key, so that consecutive entries
+// land on leaves just visited, and without ON CONFLICT, whose check
+// descended the tree a second time for every entry: together 9 µs of
+// server CPU per entry became about 4 (docs/performance.md, "Session
+// 15"). Nothing conflicts: a pass copies only versions after the
+// watermark, whose entries no pass has written, and DISTINCT drops a term
+// a version repeats. Should the table hold an entry it should not (a
+// damaged database), the pass's retry inserts ON CONFLICT DO NOTHING
+// instead of failing for ever.
 //
 // A list filter reads both, in one statement split at the watermark the
 // store last saw (records.go): record_codes for the versions up to it,
@@ -43,22 +53,27 @@ import (
 // %00 (the terms of a version travel as one text, separated by spaces,
 // and PostgreSQL text cannot hold NUL). The escape maps each byte on its
 // own, so a code starts with a prefix exactly when its escaped form
-// starts with the escaped prefix; record_codes holds the escaped codes.
+// starts with the escaped prefix. record_codes compares terms bytewise
+// (COLLATE "C"), so the terms of one kind and prefix are one key range.
 
 // maxCodeBytes bounds the part of a code that is indexed.
 const maxCodeBytes = 1024
 
-// codeTerms returns the terms of a version's distinct codes separated
-// by spaces; "" when it has none.
+// codeTerms returns the distinct terms of a version's codes separated
+// by spaces; "" when it has none. Empty codes have none; two codes may
+// share a term (cut to the same first maxCodeBytes): it is listed once.
 func codeTerms(hs, countries []string) string {
-	var terms []string
-	for _, c := range dedupe(hs) {
-		terms = append(terms, "h"+escapeCode(c))
+	terms := make([]string, 0, len(hs)+len(countries))
+	add := func(kind string, codes []string) {
+		for _, c := range codes {
+			if c != "" {
+				terms = append(terms, kind+escapeCode(c))
+			}
+		}
 	}
-	for _, c := range dedupe(countries) {
-		terms = append(terms, "c"+escapeCode(c))
-	}
-	return strings.Join(terms, " ")
+	add("h", hs)
+	add("c", countries)
+	return strings.Join(dedupe(terms), " ")
 }
 
 // escapeCode returns code cut to maxCodeBytes at a character boundary,
@@ -202,9 +217,10 @@ func (s *Store) IndexCodes(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	var n, through int64
-	busy := false
+	busy, attempts := false, 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		n, through, busy = 0, 0, false
+		attempts++
 		var from int64
 		err := tx.QueryRowContext(ctx, `SELECT indexed_through FROM code_index FOR UPDATE SKIP LOCKED`).Scan(&from)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -225,11 +241,16 @@ func (s *Store) IndexCodes(ctx context.Context) (int64, error) {
 			return nil
 		}
 		to := min(last, from+indexCodesChunk)
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO record_codes (seq, kind, code)
-			SELECT v.seq, CASE left(t, 1) WHEN 'h' THEN 'hs' ELSE 'country' END, substr(t, 2)
-			FROM versions v CROSS JOIN LATERAL unnest(v.codes) AS t
+		// A retry (the first attempt failed, perhaps on an entry the
+		// table should not hold) skips the entries it holds already.
+		conflict := ``
+		if attempts > 1 {
+			conflict = ` ON CONFLICT DO NOTHING`
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO record_codes (seq, term)
+			SELECT DISTINCT v.seq, t FROM versions v CROSS JOIN LATERAL unnest(v.codes) AS t
 			WHERE v.seq > ? AND v.seq <= ?
-			ON CONFLICT DO NOTHING`), from, to); err != nil {
+			ORDER BY t, v.seq`+conflict), from, to); err != nil {
 			return fmt.Errorf("copy the codes of versions %d to %d: %w", from+1, to, err)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE code_index SET indexed_through = ?`), to); err != nil {
@@ -254,25 +275,24 @@ func (s *Store) IndexCodes(ctx context.Context) (int64, error) {
 func deferredCodesFilter(hsPrefix, country string) (indexed string, indexedArgs []any, tail string, tailArgs []any) {
 	var in, tl []string
 	if hsPrefix != "" {
-		p := escapeCode(hsPrefix)
-		codes, a := `c.code >= ?`, []any{p}
-		if hi := prefixEnd(p); hi != "" {
-			codes, a = codes+` AND c.code < ?`, append(a, hi)
-		}
-		// The range lets the key (kind, code, seq) find the codes; LIKE
-		// keeps the match exact and the planner's row estimate right (a
-		// prefix is digits only, no LIKE wildcard).
-		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'hs' AND `+codes+` AND c.code LIKE ?)`)
-		indexedArgs = append(indexedArgs, append(a, p+"%")...)
+		// A term starts with "h" and the escaped prefix exactly when its
+		// HS code starts with the prefix. The range lets the key (term,
+		// seq) find the terms (bytewise: prefixEnd of a term never is ""
+		// as it starts with a letter); LIKE keeps the match exact and the
+		// planner's row estimate right (a prefix is digits only, no LIKE
+		// wildcard).
+		p := "h" + escapeCode(hsPrefix)
+		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.term >= ? AND c.term < ? AND c.term LIKE ?)`)
+		indexedArgs = append(indexedArgs, p, prefixEnd(p), p+"%")
 		tl = append(tl, `EXISTS (SELECT 1 FROM unnest(v.codes) AS t WHERE starts_with(t, ?))`)
-		tailArgs = append(tailArgs, "h"+p)
+		tailArgs = append(tailArgs, p)
 	}
 	if country != "" {
-		c := escapeCode(country)
-		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.kind = 'country' AND c.code = ?)`)
+		c := "c" + escapeCode(country)
+		in = append(in, `EXISTS (SELECT 1 FROM record_codes c WHERE c.seq = v.seq AND c.term = ?)`)
 		indexedArgs = append(indexedArgs, c)
 		tl = append(tl, `? = ANY(v.codes)`)
-		tailArgs = append(tailArgs, "c"+c)
+		tailArgs = append(tailArgs, c)
 	}
 	return strings.Join(in, " AND "), indexedArgs, strings.Join(tl, " AND "), tailArgs
 }

@@ -258,9 +258,9 @@ func (s *Store) listQuery(q store.Query) (query string, args []any, limit int, e
 	return s.q(query), args, limit, nil
 }
 
-// prefixEnd returns the least digit string above every string that
-// starts with the digits p ("0519" -> "052"), or "" when there is none
-// (p is all nines).
+// prefixEnd returns the least string above every string that starts
+// with p, digits after at most one ASCII letter ("0519" -> "052",
+// "h99" -> "i"), or "" when there is none (p is all nines).
 func prefixEnd(p string) string {
 	p = strings.TrimRight(p, "9")
 	if p == "" {

@@ -85,8 +85,11 @@ func TestJITOff(t *testing.T) {
 // TestListPlans holds the code filters of list queries to plans that
 // search record_codes by term (a range of the key (term, seq) for an HS
 // prefix), never reading every entry for each version (that took 1.5 s a
-// page on 20,000 records, as here). The tables are filled, indexed and
-// analysed.
+// page on 20,000 records, as here), and a country filter to the entries
+// of its term read in seq order, stopping at the page's end, not all of
+// them sorted (95 ms for a first page on 200,000 records: the planner
+// took the head check for a filter that passes one version in 200). The
+// tables are filled, indexed and analysed.
 func TestListPlans(t *testing.T) {
 	s := openIsolated(t)
 	ctx := context.Background()
@@ -105,7 +108,7 @@ func TestListPlans(t *testing.T) {
 	if err := s.DB().QueryRowContext(ctx, `SELECT indexed_through FROM code_index`).Scan(&watermark); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []store.Query{{HSCode: "0510", Country: "MX"}, {HSCode: "05"}, {HSCode: "051", Country: "US", After: 1000}} {
+	for _, q := range []store.Query{{HSCode: "0510", Country: "MX"}, {HSCode: "05"}, {HSCode: "051", Country: "US", After: 1000}, {Country: "MX"}, {Country: "US", After: 1000}} {
 		plan, err := s.ExplainList(ctx, q)
 		if err != nil {
 			t.Fatal(err)
@@ -127,6 +130,9 @@ func TestListPlans(t *testing.T) {
 					break
 				}
 			}
+		}
+		if q.HSCode == "" && strings.Contains(text, "Sort  (") {
+			t.Errorf("List(%+v) sorts the versions of a country:\n%s", q, text)
 		}
 		// The versions not indexed yet are read from the watermark on.
 		if !searched || !strings.Contains(text, fmt.Sprintf("Index Cond: (seq > '%d'::bigint)", watermark)) {

@@ -2,10 +2,13 @@ package sqlstore
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/s2"
 	"github.com/ledgergate/ledgergate/schema"
 )
 
@@ -16,7 +19,7 @@ func TestBody(t *testing.T) {
 		canonical []byte
 		tag       byte
 	}{
-		{"compressible", compressible, bodyS2},
+		{"compressible", compressible, bodyS2Dict},
 		{"too short to gain", []byte(`{"a":1}`), bodyRaw},
 		{"empty", []byte{}, bodyRaw},
 	} {
@@ -38,10 +41,41 @@ func TestBody(t *testing.T) {
 	if got, err := decodeBody(compressible); err != nil || !bytes.Equal(got, compressible) {
 		t.Fatalf("legacy body: %q, %v", got, err)
 	}
-	for _, bad := range [][]byte{nil, {0x02, 'x'}, {'['}, {bodyS2, 0xff, 0xff, 0xff}} {
+	// Bodies stored by store versions 8-12 are S2 blocks without the
+	// dictionary.
+	if got, err := decodeBody(append([]byte{bodyS2}, s2.Encode(nil, compressible)...)); err != nil || !bytes.Equal(got, compressible) {
+		t.Fatalf("S2 body without the dictionary: %q, %v", got, err)
+	}
+	for _, bad := range [][]byte{nil, {0x03, 'x'}, {'['}, {bodyS2, 0xff, 0xff, 0xff}, {bodyS2Dict, 0xff, 0xff, 0xff}, {bodyS2Dict, 10, 0xfc}} {
 		if _, err := decodeBody(bad); !errors.Is(err, errBody) {
 			t.Errorf("decodeBody(%q) = %v, want errBody", bad, err)
 		}
+	}
+}
+
+// TestBodyDictFixed: dictionary v1 is what bodies stored with tag
+// bodyS2Dict were made with, for good.
+func TestBodyDictFixed(t *testing.T) {
+	const want = "587444bf46fb8e90388a854248ec53b6942af81da28235fb0b61d3f117faea07"
+	if got := fmt.Sprintf("%x", sha256.Sum256(bodyDictV1)); got != want {
+		t.Fatalf("bodydict-v1.s2dict has SHA-256 %s, want %s: bodies stored with it could no longer be read; make a new dictionary a v2 instead", got, want)
+	}
+}
+
+// TestBodyDictGains: every shipped example, complete or minimal, is
+// stored in fewer bytes with the dictionary than S2 makes of it alone.
+func TestBodyDictGains(t *testing.T) {
+	for _, e := range schema.Examples() {
+		canonical, err := schema.Canonicalize(e.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := 1 + len(s2.Encode(nil, canonical))
+		stored := encodeBody(canonical)
+		if stored[0] != bodyS2Dict || len(stored) >= plain {
+			t.Errorf("%s: %d canonical bytes stored in %d (tag 0x%02x); S2 alone makes %d", e.File, len(canonical), len(stored), stored[0], plain)
+		}
+		t.Logf("%s: %d canonical bytes, S2 %d, with the dictionary %d", e.File, len(canonical), plain, len(stored))
 	}
 }
 
@@ -60,7 +94,11 @@ func FuzzBody(f *testing.F) {
 // BenchmarkBody measures storing and reading back the complete
 // CertificateOfOrigin example's body.
 func BenchmarkBody(b *testing.B) {
-	body, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
+	example, err := schema.ExampleOf(schema.TypeCertificateOfOrigin, "complete")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := schema.Canonicalize(example)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -33,7 +33,7 @@ var Dialect = sqlstore.Dialect{
 	GroupWrites: true,
 	// Instances sharing the database accept one batch at a time (the key
 	// is an arbitrary constant naming ledgergate's accept lock).
-	WriterLock: "SELECT pg_advisory_xact_lock(7364210911)",
+	LockedIDs: "SELECT max_rid, max_seq FROM ledgergate_accept_lock(7364210911)",
 	Retryable: func(err error) bool {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {

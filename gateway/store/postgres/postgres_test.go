@@ -193,3 +193,7 @@ func TestIndexCodesPastStrayEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAcceptAlone(t *testing.T) {
+	storetest.AcceptAlone(t, openIsolated(t))
+}

@@ -237,49 +237,10 @@ func (s *Store) acceptBatch(batch []*acceptReq, answers []answer) []answer {
 		return answers
 	}
 	resps := make([]acceptResp, len(live))
-	err := s.inTx(context.Background(), func(tx *sql.Tx) error {
-		if s.d.WriterLock != "" {
-			if _, err := tx.ExecContext(context.Background(), s.d.WriterLock); err != nil {
-				return err
-			}
-		}
-		// Set-based: one statement per table for the whole batch. A record
-		// id that appears twice waits for the next wave, so each wave sees
-		// the effect of the previous one.
-		var ids idAlloc
-		var todo, writes []int
-		for i, r := range live {
-			if r.write != nil {
-				writes = append(writes, i)
-			} else {
-				todo = append(todo, i)
-			}
-		}
-		for len(todo) > 0 {
-			var wave, later []int
-			seen := map[string]bool{}
-			for _, i := range todo {
-				if id := live[i].v.RecordID; seen[id] {
-					later = append(later, i)
-				} else {
-					seen[id] = true
-					wave = append(wave, i)
-				}
-			}
-			if err := s.acceptWave(tx, &ids, live, wave, resps); err != nil {
-				return err
-			}
-			todo = later
-		}
-		for _, i := range writes {
-			err := live[i].write(context.WithoutCancel(live[i].ctx), tx)
-			if err != nil && !errors.Is(err, store.ErrLeaseLost) {
-				return err
-			}
-			resps[i] = acceptResp{err: err}
-		}
-		return nil
-	})
+	var err error
+	if !s.acceptAlone(live, resps) {
+		err = s.inTx(context.Background(), func(tx *sql.Tx) error { return s.acceptInTx(tx, live, resps) })
+	}
 	if err != nil && len(live) > 1 {
 		for _, r := range live {
 			answers = s.acceptBatch([]*acceptReq{r}, answers)
@@ -301,4 +262,56 @@ func (s *Store) acceptBatch(batch []*acceptReq, answers []answer) []answer {
 		answers = append(answers, answer{r.done, resps[i]})
 	}
 	return answers
+}
+
+// acceptInTx stores the batch live in tx, writing each request's outcome
+// to resps: set-based, one statement per table for the whole batch. A
+// record id that appears twice waits for the next wave, so each wave
+// sees the effect of the previous one.
+func (s *Store) acceptInTx(tx *sql.Tx, live []*acceptReq, resps []acceptResp) error {
+	ctx := context.Background()
+	var ids idAlloc
+	switch {
+	case s.d.LockedIDs != "":
+		if err := tx.QueryRowContext(ctx, s.d.LockedIDs).Scan(&ids.rid, &ids.seq); err != nil {
+			return fmt.Errorf("sqlstore: writer lock: %w", err)
+		}
+		ids.loaded = true
+	case s.d.WriterLock != "":
+		if _, err := tx.ExecContext(ctx, s.d.WriterLock); err != nil {
+			return fmt.Errorf("sqlstore: writer lock: %w", err)
+		}
+	}
+	var todo, writes []int
+	for i, r := range live {
+		if r.write != nil {
+			writes = append(writes, i)
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	for len(todo) > 0 {
+		var wave, later []int
+		seen := map[string]bool{}
+		for _, i := range todo {
+			if id := live[i].v.RecordID; seen[id] {
+				later = append(later, i)
+			} else {
+				seen[id] = true
+				wave = append(wave, i)
+			}
+		}
+		if err := s.acceptWave(tx, &ids, live, wave, resps); err != nil {
+			return err
+		}
+		todo = later
+	}
+	for _, i := range writes {
+		err := live[i].write(context.WithoutCancel(live[i].ctx), tx)
+		if err != nil && !errors.Is(err, store.ErrLeaseLost) {
+			return err
+		}
+		resps[i] = acceptResp{err: err}
+	}
+	return nil
 }

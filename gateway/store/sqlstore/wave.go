@@ -113,10 +113,37 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 	for _, i := range created {
 		rids[live[i].v.RecordID] = createdRec[i].rid
 	}
+	rows, termsDoc, moved := s.waveRows(live, insert, createdRec, rids, ids, resps)
+	for _, i := range moved {
+		v := resps[i].res.Version
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE records SET head_seq = ? WHERE rid = ?`), v.Seq, rids[v.RecordID]); err != nil {
+			return err
+		}
+	}
+	rows[0] = append(freshRows, rows[0]...)
+	if err := s.insertTables(ctx, tx, rows); err != nil {
+		if freshRows != nil {
+			s.recordsApart = recordsApartBatches
+		}
+		return err
+	}
+	if termsDoc != nil {
+		if _, err := tx.StmtContext(ctx, s.termsInsert).ExecContext(ctx, string(append(termsDoc, ']'))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waveRows numbers the versions of the requests live[i] for i in insert
+// (after ids), writes each one's outcome to resps[i], and returns the
+// rows of their inserts into records (those not in createdRec or rids:
+// records made here), versions, deliveries and audit, their index terms
+// (Dialect.Terms), and the requests whose record's head moves (superseded
+// versions, and new records whose seq was taken by an id stored already).
+func (s *Store) waveRows(live []*acceptReq, insert []int, createdRec map[int]newRecord, rids map[string]int64, ids *idAlloc, resps []acceptResp) (rows [][]any, termsDoc []byte, moved []int) {
 	now := s.now()
 	var recArgs, verArgs, delArgs, auditArgs []any
-	var termsDoc []byte // Dialect.Terms: the wave's terms (termsInsert)
-	var moved []int     // records whose head moves: superseded, or new records whose seq was taken by an id stored already
 	for k, i := range insert {
 		r := live[i]
 		v := r.v
@@ -151,24 +178,7 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 		}
 		resps[i] = acceptResp{res: store.AcceptResult{Version: v}}
 	}
-	for _, i := range moved {
-		v := resps[i].res.Version
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE records SET head_seq = ? WHERE rid = ?`), v.Seq, rids[v.RecordID]); err != nil {
-			return err
-		}
-	}
-	if err := s.insertTables(ctx, tx, [][]any{append(freshRows, recArgs...), verArgs, delArgs, auditArgs}); err != nil {
-		if freshRows != nil {
-			s.recordsApart = recordsApartBatches
-		}
-		return err
-	}
-	if termsDoc != nil {
-		if _, err := tx.StmtContext(ctx, s.termsInsert).ExecContext(ctx, string(append(termsDoc, ']'))); err != nil {
-			return err
-		}
-	}
-	return nil
+	return [][]any{recArgs, verArgs, delArgs, auditArgs}, termsDoc, moved
 }
 
 // recordsApartBatches is how many waves insert their records rows apart
@@ -258,10 +268,14 @@ func (s *Store) createRecords(ctx context.Context, tx *sql.Tx, ids *idAlloc, liv
 type rowInsert struct {
 	head  string // INSERT INTO t (cols)
 	types []colType
-	// sel, when set, is the select list of the unnest insert
-	// (Dialect.Unnest) over the columns c1, c2, ...; else all of them
-	// as they are.
-	sel string
+	// exprs, when set, holds the select list of the unnest insert
+	// (Dialect.Unnest) over the columns c1, c2, ...: "" for a column as
+	// it is.
+	exprs []string
+	// ids marks the columns that hold a record number ('r', rid) or a
+	// version number ('s', seq): acceptAlone's statement adds the highest
+	// stored to them.
+	ids string
 }
 
 // acceptInserts returns the inserts of accepting a version, in order:
@@ -269,20 +283,21 @@ type rowInsert struct {
 // as termsInsert (Dialect.Terms) or in a versions column, copied later
 // (Dialect.DeferredCodes).
 func acceptInserts(d Dialect) []rowInsert {
-	versions := rowInsert{`INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
-		[]colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}, ``}
+	versions := rowInsert{head: `INSERT INTO versions (seq, rid, record_id, digest, type, schema_version, issuer, partner, supersedes, canonical, issued_at, accepted_at)`,
+		types: []colType{colInt, colInt, colText, colText, colText, colText, colText, colText, colText, colBytes, colInt, colInt}, ids: "sr"}
 	if d.DeferredCodes {
 		// The terms, separated by spaces in one text per version (an
 		// array of arrays would unnest to its elements).
 		versions.head = strings.Replace(versions.head, `accepted_at)`, `accepted_at, codes)`, 1)
 		versions.types = append(versions.types, colText)
-		versions.sel = `c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, string_to_array(NULLIF(c13, ''), ' ')`
+		versions.exprs = make([]string, len(versions.types))
+		versions.exprs[12] = `string_to_array(NULLIF(c13, ''), ' ')`
 	}
 	return []rowInsert{
-		{`INSERT INTO records (rid, record_id, head_seq)`, []colType{colInt, colText, colInt}, ``},
+		{head: `INSERT INTO records (rid, record_id, head_seq)`, types: []colType{colInt, colText, colInt}, ids: "r s"},
 		versions,
-		{`INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, []colType{colInt, colText, colText, colText, colInt, colInt}, ``},
-		{`INSERT INTO audit (time, actor, action, record_id, rid, detail)`, []colType{colInt, colText, colText, colText, colInt, colText}, ``},
+		{head: `INSERT INTO deliveries (vseq, ledger, policy, state, next_at, updated_at)`, types: []colType{colInt, colText, colText, colText, colInt, colInt}, ids: "s"},
+		{head: `INSERT INTO audit (time, actor, action, record_id, rid, detail)`, types: []colType{colInt, colText, colText, colText, colInt, colText}, ids: "    r"},
 	}
 }
 
@@ -355,29 +370,50 @@ func (s *Store) insertTables(ctx context.Context, tx *sql.Tx, rows [][]any) erro
 		}
 		return nil
 	}
+	query, arrays := s.unnestStatement(rows, false)
+	if query == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, query, arrays...)
+	return err
+}
+
+// unnestStatement returns insertTables' statement (Dialect.Unnest) and
+// its arguments ("" if there are no rows). With alone, the statement
+// starts by taking the writer lock and reading the highest rid and seq
+// (Dialect.LockedIDs), adds them to the rows' numbers (which count from
+// 1), and returns them (acceptAlone).
+func (s *Store) unnestStatement(rows [][]any, alone bool) (string, []any) {
 	var parts []string
 	var arrays []any
+	base := ""
+	if alone {
+		base = "l"
+	}
 	for t, args := range rows {
 		if len(args) == 0 {
 			continue
 		}
 		ins := s.accept[t]
-		parts = append(parts, ins.unnestFrom(len(arrays)))
+		parts = append(parts, ins.unnestFrom(len(arrays), base))
 		arrays = append(arrays, unnestArrays(ins.types, args)...)
 	}
 	if len(parts) == 0 {
-		return nil
+		return "", nil
+	}
+	with := make([]string, 0, len(parts))
+	if alone {
+		with = append(with, `l AS MATERIALIZED (`+s.d.LockedIDs+`)`)
+		parts = append(parts, `SELECT max_rid, max_seq FROM l`)
 	}
 	query := parts[len(parts)-1]
-	if len(parts) > 1 {
-		with := make([]string, len(parts)-1)
-		for i, p := range parts[:len(parts)-1] {
-			with[i] = fmt.Sprintf("i%d AS (%s)", i, p)
-		}
+	for i, p := range parts[:len(parts)-1] {
+		with = append(with, fmt.Sprintf("i%d AS (%s)", i, p))
+	}
+	if len(with) > 0 {
 		query = `WITH ` + strings.Join(with, ", ") + ` ` + query
 	}
-	_, err := tx.ExecContext(ctx, query, arrays...)
-	return err
+	return query, arrays
 }
 
 // insertRows inserts rows into the table of s.accept[t] (args row
@@ -530,24 +566,39 @@ func (s *Store) prepareInserts(ctx context.Context) error {
 }
 
 // unnest returns the insert as one statement over unnest() of one array
-// parameter per column: INSERT INTO t (cols) SELECT sel FROM
+// parameter per column: INSERT INTO t (cols) SELECT c1, c2, ... FROM
 // unnest($1::bigint[], $2::text[], ...) AS u(c1, c2, ...).
-func (ins rowInsert) unnest() string { return ins.unnestFrom(0) }
+func (ins rowInsert) unnest() string { return ins.unnestFrom(0, "") }
 
 // unnestFrom is unnest with the parameters numbered after the first
-// from.
-func (ins rowInsert) unnestFrom(from int) string {
+// from. With base set, the rid and seq columns (ins.ids) add its
+// max_rid and max_seq: base names a relation of one row joined to the
+// arrays.
+func (ins rowInsert) unnestFrom(from int, base string) string {
 	arrays := make([]string, len(ins.types))
 	cols := make([]string, len(ins.types))
+	sel := make([]string, len(ins.types))
 	for c, t := range ins.types {
 		arrays[c] = fmt.Sprintf("$%d::%s", from+c+1, pgArrayTypes[t])
 		cols[c] = fmt.Sprintf("c%d", c+1)
+		sel[c] = cols[c]
+		if c < len(ins.exprs) && ins.exprs[c] != "" {
+			sel[c] = ins.exprs[c]
+		}
+		if base != "" && c < len(ins.ids) {
+			switch ins.ids[c] {
+			case 'r':
+				sel[c] += " + " + base + ".max_rid"
+			case 's':
+				sel[c] += " + " + base + ".max_seq"
+			}
+		}
 	}
-	sel := ins.sel
-	if sel == `` {
-		sel = `*`
+	q := ins.head + ` SELECT ` + strings.Join(sel, ", ") + ` FROM unnest(` + strings.Join(arrays, ", ") + `) AS u(` + strings.Join(cols, ", ") + `)`
+	if base != "" {
+		q += ` CROSS JOIN ` + base
 	}
-	return ins.head + ` SELECT ` + sel + ` FROM unnest(` + strings.Join(arrays, ", ") + `) AS u(` + strings.Join(cols, ", ") + `)`
+	return q
 }
 
 // unnestArrays turns rows of args into one array per column.

@@ -19,6 +19,9 @@ type WriterUsage struct {
 	// Requests is the number of requests it handled: accepts and grouped
 	// writes.
 	Requests int64
+	// Alone is how many of the batches went as one autocommitted
+	// statement (Dialect.LockedIDs; Store.acceptAlone).
+	Alone int64
 	// Busy is the wall time it spent running batches: from starting a
 	// batch's transaction to its commit, waits for the disk included.
 	//
@@ -34,8 +37,8 @@ type WriterUsage struct {
 
 // writerStats accumulates WriterUsage.
 type writerStats struct {
-	batches, requests, busy, cpu atomic.Int64
-	clock                        atomic.Bool // MeasureWriterCPU
+	batches, requests, alone, busy, cpu atomic.Int64
+	clock                               atomic.Bool // MeasureWriterCPU
 }
 
 // meter times the writer goroutine's batches into w; only that goroutine
@@ -103,6 +106,7 @@ func (s *Store) WriterUsage() WriterUsage {
 	return WriterUsage{
 		Batches:  s.writer.batches.Load(),
 		Requests: s.writer.requests.Load(),
+		Alone:    s.writer.alone.Load(),
 		Busy:     time.Duration(s.writer.busy.Load()),
 		CPU:      time.Duration(s.writer.cpu.Load()),
 	}

@@ -37,8 +37,10 @@ func AcceptAlone(t *testing.T, s *sqlstore.Store) {
 	before := s.WriterUsage().Alone
 	b, c := version(3, ""), version(4, "")
 	out := accept(req(b), req(c))
-	if got := s.WriterUsage().Alone - before; got != 1 {
-		t.Fatalf("a batch of two new records went as %d one-statement accepts, want 1", got)
+	// The writer may take the two in one batch or, when it starts on the
+	// first before the second is queued, in two.
+	if got := s.WriterUsage().Alone - before; got < 1 || got > 2 {
+		t.Fatalf("a batch of two new records went as %d one-statement accepts, want 1 or 2", got)
 	}
 	for i, v := range []store.Version{b, c} {
 		if got := out[i].Result.Version.Seq; got != int64(3+i) || out[i].Result.Existing {

@@ -197,3 +197,66 @@ func TestIndexCodesPastStrayEntry(t *testing.T) {
 func TestAcceptAlone(t *testing.T) {
 	storetest.AcceptAlone(t, openIsolated(t))
 }
+
+// TestLockedIDsAfterWait: the numbers Dialect.LockedIDs returns are read
+// once the lock is granted, so they count an accept that committed while
+// the caller waited for it. Read with the snapshot its statement started
+// with, they would miss it, and a second gateway instance would number
+// its versions after a stale maximum.
+func TestLockedIDsAfterWait(t *testing.T) {
+	ctx := context.Background()
+	db := openIsolated(t).DB()
+	holder, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	var rid, seq int64
+	if err := holder.QueryRowContext(ctx, postgres.Dialect.LockedIDs).Scan(&rid, &seq); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := holder.ExecContext(ctx, `INSERT INTO records (rid, record_id, head_seq) VALUES ($1, 'urn:uuid:00000000-0000-4000-8000-000000000041', $2)`, rid+41, seq+7); err != nil {
+		t.Fatal(err)
+	}
+	waiter, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer waiter.Close()
+	var pid int
+	if err := waiter.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	type ids struct {
+		rid, seq int64
+		err      error
+	}
+	got := make(chan ids, 1)
+	go func() {
+		var r ids
+		r.err = waiter.QueryRowContext(ctx, postgres.Dialect.LockedIDs).Scan(&r.rid, &r.seq)
+		got <- r
+	}()
+	// Commit only once the waiter's statement is waiting for the lock
+	// (its snapshot taken).
+	for waiting := false; !waiting; {
+		if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = $1 AND locktype = 'advisory' AND NOT granted)`, pid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case r := <-got:
+			t.Fatalf("LockedIDs returned %+v while another transaction held the lock", r)
+		default:
+		}
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-got
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.rid != rid+41 {
+		t.Fatalf("LockedIDs after waiting for the lock: highest rid %d, want %d (the record the holder committed meanwhile)", r.rid, rid+41)
+	}
+}

@@ -30,16 +30,16 @@ func (s *Store) acceptAlone(live []*acceptReq, resps []acceptResp) bool {
 		seen[r.v.RecordID] = true
 	}
 	// Numbers from 1, to which the statement adds the highest stored.
+	ids := idAlloc{loaded: true}
 	insert := make([]int, len(live))
-	created := make(map[int]newRecord, len(live))
-	rids := make(map[string]int64, len(live))
-	records := make([]any, 0, 3*len(live))
-	for i, r := range live {
-		rid := int64(i + 1)
-		insert[i], created[i], rids[r.v.RecordID] = i, newRecord{rid, i}, rid
-		records = append(records, rid, r.v.RecordID, int64(i+1)) // its head is its version, numbered as the records are
+	for i := range insert {
+		insert[i] = i
 	}
-	ids := idAlloc{loaded: true, rid: int64(len(live))}
+	records, created := ids.newRecords(live, insert)
+	rids := make(map[string]int64, len(live))
+	for i, r := range live {
+		rids[r.v.RecordID] = created[i].rid
+	}
 	rows, _, _ := s.waveRows(live, insert, created, rids, &ids, resps)
 	rows[0] = append(records, rows[0]...)
 	query, args := s.unnestStatement(rows, true)

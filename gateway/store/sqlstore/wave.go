@@ -45,13 +45,8 @@ func (s *Store) acceptWave(tx *sql.Tx, ids *idAlloc, live []*acceptReq, wave []i
 	var createdRec map[int]newRecord
 	var freshRows []any // records rows that go in with the other inserts (recordsWithWave)
 	if s.recordsWithWave(lookup) {
-		created, createdRec = fresh, make(map[int]newRecord, len(fresh))
-		for j, i := range fresh {
-			rid := ids.rid + 1 + int64(j)
-			freshRows = append(freshRows, rid, live[i].v.RecordID, ids.seq+1+int64(j))
-			createdRec[i] = newRecord{rid, j}
-		}
-		ids.rid += int64(len(fresh))
+		created = fresh
+		freshRows, createdRec = ids.newRecords(live, fresh)
 	} else {
 		var err error
 		created, createdRec, stored, err = s.createRecords(ctx, tx, ids, live, fresh)
@@ -306,6 +301,23 @@ func acceptInserts(d Dialect) []rowInsert {
 type idAlloc struct {
 	loaded   bool
 	rid, seq int64 // the last assigned
+}
+
+// newRecords numbers the requests live[i] for i in fresh as new records
+// after the last assigned rid, and returns their records rows (rid,
+// record id, head seq) and each one's record by request. Each head is
+// the seq its version gets when the versions are numbered next, in the
+// same order (waveRows).
+func (a *idAlloc) newRecords(live []*acceptReq, fresh []int) ([]any, map[int]newRecord) {
+	rows := make([]any, 0, 3*len(fresh))
+	rec := make(map[int]newRecord, len(fresh))
+	for j, i := range fresh {
+		rid := a.rid + 1 + int64(j)
+		rows = append(rows, rid, live[i].v.RecordID, a.seq+1+int64(j))
+		rec[i] = newRecord{rid, j}
+	}
+	a.rid += int64(len(fresh))
+	return rows, rec
 }
 
 func (a *idAlloc) load(ctx context.Context, tx *sql.Tx) error {

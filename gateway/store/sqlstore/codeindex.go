@@ -86,25 +86,12 @@ func escapeCode(code string) string {
 		}
 		code = code[:n]
 	}
-	if !strings.ContainsAny(code, " %\x00") {
-		return code
-	}
-	var b strings.Builder
-	b.Grow(len(code) + 8)
-	for i := 0; i < len(code); i++ {
-		switch c := code[i]; c {
-		case ' ':
-			b.WriteString("%20")
-		case '%':
-			b.WriteString("%25")
-		case 0:
-			b.WriteString("%00")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	return codeEscaper.Replace(code)
 }
+
+// codeEscaper escapes each byte on its own (a code without any of them
+// comes back as it is, unallocated).
+var codeEscaper = strings.NewReplacer(" ", "%20", "%", "%25", "\x00", "%00")
 
 // indexCodesChunk bounds the versions one indexer pass copies.
 const indexCodesChunk = 20_000

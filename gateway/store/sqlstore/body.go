@@ -21,9 +21,11 @@ import (
 // the member names and structure of every built-in record type (the
 // shipped examples' canonical skeletons, strings emptied and numbers
 // zeroed; internal/bodydict made it). Records repeat those in every
-// body; with them in the dictionary the certificate takes 1,087 bytes
-// instead of 1,451, at the same speed, and a PostgreSQL page holds five
-// version rows instead of four (docs/performance.md, "Session 15").
+// body; with them in the dictionary the certificate takes 1,088 bytes
+// instead of 1,452 and a PostgreSQL page holds five version rows instead
+// of four, for 3.5-4 µs of encoding instead of 2-2.3 (S2's dictionary
+// encoder is not in assembly; BenchmarkBody): on both stores the
+// database's savings outweigh it (docs/performance.md, "Session 15").
 // Stored bodies need their dictionary to be read, so it never changes: a
 // better one would be v2, with a tag of its own.
 //

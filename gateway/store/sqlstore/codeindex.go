@@ -27,11 +27,11 @@ import (
 // after the watermark code_index.indexed_through up to the last
 // committed, which it then advances in the same transaction.
 //
-// A pass inserts its rows sorted by key, so that consecutive entries
-// land on leaves just visited, and without ON CONFLICT, whose check
-// descended the tree a second time for every entry: together 9 µs of
-// server CPU per entry became about 4 (docs/performance.md, "Session
-// 15"). Nothing conflicts: a pass copies only versions after the
+// A pass inserts its rows without ON CONFLICT, whose check descended
+// the tree a second time for every entry, into a key of one bytewise
+// term: 9 µs of server CPU per entry became about 4.5
+// (docs/performance.md, "Session 15"). It sorts them by key for
+// DISTINCT (sorting itself did not gain). Nothing conflicts: a pass copies only versions after the
 // watermark, whose entries no pass has written, and DISTINCT drops a term
 // a version repeats. Should the table hold an entry it should not (a
 // damaged database), the pass's retry inserts ON CONFLICT DO NOTHING
@@ -114,12 +114,13 @@ const codeIndexInterval = time.Second
 // codeIndexGap is the least time between the indexer's passes (but those
 // that find a full chunk waiting). Under full load a pass after each
 // accepting commit copied about 1,000 versions; passes of up to 250 ms of
-// accepts (5,000 versions at 20,000 a second) copy more entries per leaf
-// visited and pay a pass's fixed costs less often: PostgreSQL's batched
-// ingest +7% on the mean of eight alternating rounds (docs/performance.md,
-// "Session 15"). Lists read the versions not indexed yet from their rows,
-// so at that rate a filtered page reads up to a quarter second's versions
-// more; under lighter load the passes cover fewer.
+// accepts (5,000 versions at 20,000 a second) pay a pass's fixed costs
+// (its transaction, the watermark's reads and update, the statement's
+// planning) less often: PostgreSQL's batched ingest +7% on the mean of
+// eight alternating rounds (docs/performance.md, "Session 15"). Lists
+// read the versions not indexed yet from their rows, so at that rate a
+// filtered page reads up to a quarter second's versions more; under
+// lighter load the passes cover fewer.
 const codeIndexGap = 250 * time.Millisecond
 
 func (s *Store) startCodeIndexer() {
